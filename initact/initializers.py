@@ -1,0 +1,383 @@
+"""Weight initializers: Keras's ``VarianceScaling`` and the named presets.
+
+Equation 11-1 (Glorot & Bengio 2010) and Table 11-1 all say one thing: draw
+each weight with mean 0 and variance ``scale / n``, where ``n`` is the fan-in,
+the fan-out or their average, and ``scale`` depends on the activation (1 for
+Glorot and LeCun, 2 for He). ``VarianceScaling`` is that sentence as code,
+with Keras 3's semantics exactly:
+
+* ``mode``: ``"fan_in"``, ``"fan_out"`` or ``"fan_avg"`` picks ``n``
+  (``max(1, n)`` guards an empty fan).
+* ``distribution``:
+
+  - ``"truncated_normal"`` (and its Keras alias ``"normal"``): a normal with
+    ``stddev = sqrt(scale / n) / 0.87962566103423978``, every sample beyond
+    two of those standard deviations redrawn. The constant is the standard
+    deviation of a standard normal truncated to [-2, 2]; dividing by it gives
+    the truncated samples exactly the variance ``scale / n``.
+  - ``"untruncated_normal"``: a normal with ``stddev = sqrt(scale / n)``.
+  - ``"uniform"``: U(-limit, limit) with ``limit = sqrt(3 * scale / n)``,
+    since the variance of U(-r, r) is r**2 / 3.
+
+Samples are drawn straight into the output array in the requested dtype,
+in cache-sized chunks, so a float32 kernel never makes a float64 temporary
+and costs about as much as NumPy's own raw sampling (``benchmarks/``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import numbers
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .fans import compute_fans, validate_shape
+
+__all__ = [
+    "INITIALIZERS",
+    "TRUNCATED_NORMAL_STDDEV",
+    "Initializer",
+    "Orthogonal",
+    "VarianceScaling",
+    "as_generator",
+    "get_initializer",
+    "glorot_normal",
+    "glorot_uniform",
+    "he_normal",
+    "he_uniform",
+    "lecun_normal",
+    "lecun_uniform",
+    "orthogonal",
+    "standard_uniform",
+]
+
+#: Standard deviation of a standard normal truncated to [-2, 2] (Keras's constant).
+TRUNCATED_NORMAL_STDDEV = 0.87962566103423978
+
+_MODES = ("fan_in", "fan_out", "fan_avg")
+_DISTRIBUTIONS = ("truncated_normal", "untruncated_normal", "normal", "uniform")
+
+# Elements sampled per chunk: 2**16 float32 values are 256 KiB, small enough to
+# stay in cache while they are scaled, so scaling costs no extra memory pass.
+_CHUNK = 1 << 16
+
+
+def as_generator(rng: object, *, name: str = "rng") -> np.random.Generator:
+    """Turn ``rng`` (an int seed, a ``numpy.random.Generator`` or None) into a Generator.
+
+    A Generator is returned as is, so drawing from it advances its state.
+
+    >>> as_generator(0).standard_normal() == as_generator(0).standard_normal()
+    True
+    """
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None:
+        return np.random.default_rng()
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        if rng < 0:
+            raise ValueError(f"{name} must be a non-negative integer seed, got {rng}")
+        return np.random.default_rng(int(rng))
+    raise TypeError(
+        f"{name} must be an int seed, a numpy.random.Generator or None, got {type(rng).__name__}"
+    )
+
+
+def _float_dtype(dtype: object) -> np.dtype:
+    try:
+        resolved = np.dtype(dtype)
+    except TypeError as err:
+        raise TypeError(f"dtype must be a floating dtype such as float32, got {dtype!r}") from err
+    if resolved not in (np.float16, np.float32, np.float64):
+        raise TypeError(
+            f"dtype must be float16, float32 or float64 (weights are real numbers), got {resolved}"
+        )
+    return resolved
+
+
+def _real(value: object, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    return float(value)
+
+
+def _fill_in_chunks(
+    out: np.ndarray, fill: Callable[[np.ndarray], None], work_dtype: np.dtype
+) -> np.ndarray:
+    """Call ``fill(chunk)`` on consecutive chunks of ``out``, in ``work_dtype``.
+
+    NumPy's Generator samples only float32 and float64, so a float16 output
+    is filled through a small float32 scratch chunk.
+    """
+    flat = out.reshape(-1)
+    scratch = None if out.dtype == work_dtype else np.empty(_CHUNK, dtype=work_dtype)
+    for start in range(0, flat.size, _CHUNK):
+        target = flat[start : start + _CHUNK]
+        if scratch is None:
+            fill(target)
+        else:
+            chunk = scratch[: target.size]
+            fill(chunk)
+            target[...] = chunk
+    return out
+
+
+class Initializer:
+    """Base class: ``init(shape, rng=None, dtype=np.float32) -> np.ndarray``."""
+
+    def __call__(
+        self, shape: Sequence[int], rng: object = None, dtype: object = np.float32
+    ) -> np.ndarray:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, repr=False)
+class VarianceScaling(Initializer):
+    """Draw weights with variance ``scale / n``; Keras 3's ``VarianceScaling``.
+
+    Parameters
+    ----------
+    scale:
+        Positive multiplier of the variance: 1 for Glorot and LeCun, 2 for He.
+    mode:
+        ``"fan_in"``, ``"fan_out"`` or ``"fan_avg"``: which fan is ``n``.
+    distribution:
+        ``"truncated_normal"`` (default; ``"normal"`` is Keras's alias for it),
+        ``"untruncated_normal"`` or ``"uniform"``.
+    in_axis, out_axis:
+        Where the kernel keeps its input and output units
+        (Keras ``-2, -1``; PyTorch ``1, 0``). See :func:`initact.compute_fans`.
+
+    Calling the initializer, ``init(shape, rng=None, dtype=np.float32)``,
+    returns a new array. ``rng`` is an int seed, a ``numpy.random.Generator``
+    or None (fresh entropy).
+
+    Examples
+    --------
+    He initialization of a 784 -> 300 dense kernel, variance 2 / 784:
+
+    >>> init = VarianceScaling(scale=2.0, mode="fan_in", distribution="untruncated_normal")
+    >>> w = init((784, 300), rng=0)
+    >>> w.dtype, w.shape
+    (dtype('float32'), (784, 300))
+    >>> round(float(w.var() * 784), 1)
+    2.0
+
+    The book's example, He initialization with the average fan:
+
+    >>> VarianceScaling(scale=2.0, mode="fan_avg", distribution="uniform").limit((200, 100))
+    0.2
+    """
+
+    scale: float = 1.0
+    mode: str = "fan_in"
+    distribution: str = "truncated_normal"
+    in_axis: int = -2
+    out_axis: int = -1
+
+    def __post_init__(self) -> None:
+        scale = _real(self.scale, "scale")
+        if not math.isfinite(scale) or scale <= 0:
+            raise ValueError(f"scale must be a positive finite number, got {self.scale!r}")
+        object.__setattr__(self, "scale", scale)
+        if not isinstance(self.mode, str) or self.mode.lower() not in _MODES:
+            raise ValueError(f"mode must be one of {', '.join(_MODES)}; got {self.mode!r}")
+        object.__setattr__(self, "mode", self.mode.lower())
+        dist = self.distribution
+        if not isinstance(dist, str) or dist.lower() not in _DISTRIBUTIONS:
+            raise ValueError(
+                f"distribution must be one of {', '.join(_DISTRIBUTIONS)}; got {dist!r}"
+            )
+        object.__setattr__(self, "distribution", dist.lower())
+        for name in ("in_axis", "out_axis"):
+            axis = getattr(self, name)
+            if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
+                raise TypeError(f"{name} must be an integer axis, got {axis!r}")
+
+    def __repr__(self) -> str:
+        axes = (
+            ""
+            if (self.in_axis, self.out_axis) == (-2, -1)
+            else (f", in_axis={self.in_axis}, out_axis={self.out_axis}")
+        )
+        return (
+            f"VarianceScaling(scale={self.scale!r}, mode={self.mode!r}, "
+            f"distribution={self.distribution!r}{axes})"
+        )
+
+    # The formulas, exposed so the book can print them next to the samples.
+    def fan(self, shape: Sequence[int]) -> float:
+        """The ``n`` of ``scale / n`` for a kernel of this shape (``max(1, fan)``)."""
+        fan_in, fan_out = compute_fans(shape, self.in_axis, self.out_axis)
+        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
+        return max(1.0, float(n))
+
+    def variance(self, shape: Sequence[int]) -> float:
+        """Target variance ``scale / n`` of every weight.
+
+        >>> VarianceScaling(2.0, "fan_in").variance((100, 10))
+        0.02
+        """
+        return self.scale / self.fan(shape)
+
+    def stddev(self, shape: Sequence[int]) -> float:
+        """Standard deviation of the normal that is sampled (before any truncation)."""
+        if self.distribution == "uniform":
+            raise ValueError("stddev applies to normal distributions; this one is uniform")
+        std = math.sqrt(self.variance(shape))
+        if self.distribution == "untruncated_normal":
+            return std
+        return std / TRUNCATED_NORMAL_STDDEV
+
+    def limit(self, shape: Sequence[int]) -> float:
+        """Half-width ``sqrt(3 * scale / n)`` of the uniform distribution."""
+        if self.distribution != "uniform":
+            raise ValueError(f"limit applies to the uniform distribution, not {self.distribution}")
+        return math.sqrt(3.0 * self.variance(shape))
+
+    def __call__(
+        self, shape: Sequence[int], rng: object = None, dtype: object = np.float32
+    ) -> np.ndarray:
+        shape = validate_shape(shape)
+        dtype = _float_dtype(dtype)
+        gen = as_generator(rng)
+        out = np.empty(shape, dtype=dtype)
+        work = np.dtype(np.float64) if dtype == np.float64 else np.dtype(np.float32)
+
+        if self.distribution == "uniform":
+            limit = self.limit(shape)
+
+            def fill(chunk: np.ndarray) -> None:
+                gen.random(out=chunk, dtype=chunk.dtype)  # [0, 1)
+                chunk *= 2.0 * limit
+                chunk -= limit
+
+        elif self.distribution == "untruncated_normal":
+            std = self.stddev(shape)
+
+            def fill(chunk: np.ndarray) -> None:
+                gen.standard_normal(out=chunk, dtype=chunk.dtype)
+                chunk *= std
+
+        else:  # truncated_normal: redraw what falls beyond 2 standard deviations
+            std = self.stddev(shape)
+
+            def fill(chunk: np.ndarray) -> None:
+                gen.standard_normal(out=chunk, dtype=chunk.dtype)
+                redraw = np.flatnonzero(np.abs(chunk) > 2.0)
+                while redraw.size:
+                    fresh = gen.standard_normal(redraw.size, dtype=chunk.dtype)
+                    chunk[redraw] = fresh
+                    redraw = redraw[np.abs(fresh) > 2.0]
+                chunk *= std
+
+        return _fill_in_chunks(out, fill, work)
+
+
+@dataclass(frozen=True)
+class Orthogonal(Initializer):
+    """A (semi-)orthogonal matrix times ``gain`` (Saxe et al. 2013).
+
+    The kernel is viewed as a matrix of ``prod(shape[:-1])`` rows and
+    ``shape[-1]`` columns (Keras's convention); its rows or its columns,
+    whichever are fewer, are orthonormal. A product of such matrices keeps
+    every singular value at 1, so a deep *linear* network neither shrinks nor
+    grows its signal in any direction.
+
+    >>> w = Orthogonal()((4, 4), rng=0)
+    >>> bool(np.allclose(w.T @ w, np.eye(4), atol=1e-6))
+    True
+    """
+
+    gain: float = 1.0
+
+    def __post_init__(self) -> None:
+        gain = _real(self.gain, "gain")
+        if not math.isfinite(gain) or gain <= 0:
+            raise ValueError(f"gain must be a positive finite number, got {self.gain!r}")
+        object.__setattr__(self, "gain", gain)
+
+    def __call__(
+        self, shape: Sequence[int], rng: object = None, dtype: object = np.float32
+    ) -> np.ndarray:
+        shape = validate_shape(shape)
+        dtype = _float_dtype(dtype)
+        gen = as_generator(rng)
+        rows, cols = math.prod(shape[:-1]), shape[-1]
+        a = gen.standard_normal((max(rows, cols), min(rows, cols)))
+        q, r = np.linalg.qr(a)
+        # Fixing the signs by R's diagonal makes Q uniformly (Haar) distributed.
+        q *= np.where(np.diag(r) < 0, -1.0, 1.0)
+        if rows < cols:
+            q = q.T
+        return (self.gain * q).reshape(shape).astype(dtype, copy=False)
+
+
+def orthogonal(gain: float = 1.0) -> Orthogonal:
+    """An orthogonal initializer with the given ``gain`` (Saxe et al. 2013).
+
+    >>> orthogonal(gain=2.0)
+    Orthogonal(gain=2.0)
+    """
+    return Orthogonal(gain=gain)
+
+
+# Table 11-1 as initializers. The uniform ones give the book's Equation 11-1.
+glorot_uniform = VarianceScaling(1.0, "fan_avg", "uniform")
+glorot_normal = VarianceScaling(1.0, "fan_avg", "truncated_normal")
+he_uniform = VarianceScaling(2.0, "fan_in", "uniform")
+he_normal = VarianceScaling(2.0, "fan_in", "truncated_normal")
+lecun_uniform = VarianceScaling(1.0, "fan_in", "uniform")
+lecun_normal = VarianceScaling(1.0, "fan_in", "truncated_normal")
+#: Glorot & Bengio's "standard" U[-1/sqrt(n), 1/sqrt(n)], PyTorch's default for
+#: ``nn.Linear``: variance 1/(3 fan_in), so each linear layer shrinks the signal by 3.
+standard_uniform = VarianceScaling(1.0 / 3.0, "fan_in", "uniform")
+
+_PRESETS: dict[str, Initializer] = {
+    "glorot_uniform": glorot_uniform,
+    "glorot_normal": glorot_normal,
+    "he_uniform": he_uniform,
+    "he_normal": he_normal,
+    "lecun_uniform": lecun_uniform,
+    "lecun_normal": lecun_normal,
+    "standard_uniform": standard_uniform,
+    "orthogonal": Orthogonal(),
+}
+# PyTorch's names. They map to the Keras semantics above (a *truncated* normal),
+# whereas torch.nn.init.kaiming_normal_ draws an untruncated one.
+_ALIASES = {
+    "xavier_uniform": "glorot_uniform",
+    "xavier_normal": "glorot_normal",
+    "kaiming_uniform": "he_uniform",
+    "kaiming_normal": "he_normal",
+}
+#: Every name :func:`get_initializer` accepts.
+INITIALIZERS = tuple(_PRESETS) + tuple(_ALIASES)
+
+
+def get_initializer(name: str | Initializer) -> Initializer:
+    """Look an initializer up by name (an :class:`Initializer` passes through).
+
+    >>> get_initializer("kaiming_uniform")
+    VarianceScaling(scale=2.0, mode='fan_in', distribution='uniform')
+    >>> get_initializer("he_unifrom")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown initializer 'he_unifrom' (did you mean 'he_uniform'?); valid names: ...
+    """
+    if isinstance(name, Initializer):
+        return name
+    if not isinstance(name, str):
+        raise TypeError(
+            f"initializer must be a name (str) or an Initializer, got {type(name).__name__}"
+        )
+    key = name.strip().lower()
+    key = _ALIASES.get(key, key)
+    if key in _PRESETS:
+        return _PRESETS[key]
+    close = difflib.get_close_matches(name.strip().lower(), INITIALIZERS, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    raise ValueError(f"unknown initializer {name!r}{hint}; valid names: {', '.join(INITIALIZERS)}")
