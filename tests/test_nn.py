@@ -1,0 +1,423 @@
+"""initact.nn: exact gradients, real learning, dying ReLUs and the 30-layer stall."""
+
+import math
+
+import numpy as np
+import pytest
+
+from initact.activations import ACTIVATIONS
+from initact.data import load_digits, make_spirals
+from initact.nn import (
+    SGD,
+    AlphaDropout,
+    Dense,
+    Dropout,
+    evaluate,
+    fit,
+    lsuv,
+    mean_squared_error,
+    mlp,
+    randomized_asymmetric_init,
+    softmax_cross_entropy,
+)
+
+H = 1e-6  # finite-difference step (float64)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return load_digits(seed=0)
+
+
+def loss_of(model, X, y, loss):
+    out = model.forward(X)
+    fn = softmax_cross_entropy if loss == "cross_entropy" else mean_squared_error
+    return fn(out, y)
+
+
+def check_gradients(model, X, y, loss="cross_entropy"):
+    """Every parameter gradient against central differences; returns the worst relative error."""
+    model.eval()
+    _, grad = loss_of(model, X, y, loss)
+    model.backward(grad)
+    analytic = {name: g.copy() for name, _, g in model.parameters()}
+    worst = 0.0
+    for name, value, _ in model.parameters():
+        numeric = np.zeros_like(value)
+        for i in np.ndindex(value.shape):
+            old = value[i]
+            value[i] = old + H
+            plus = loss_of(model, X, y, loss)[0]
+            value[i] = old - H
+            minus = loss_of(model, X, y, loss)[0]
+            value[i] = old
+            numeric[i] = (plus - minus) / (2 * H)
+        # Central differences err by O(H^2 f''') + O(eps / H) ~ 1e-10 here.
+        err = np.abs(numeric - analytic[name]).max() / max(1e-3, np.abs(numeric).max())
+        worst = max(worst, err)
+    return worst
+
+
+def far_from_kinks(model, X, margin=1e-3):
+    """Pre-activations must stay away from 0, where ReLU-like derivatives jump."""
+    model.eval()
+    model.forward(X)
+    return all(np.abs(layer.x).min() > margin for layer in model.activation_layers)
+
+
+@pytest.mark.parametrize("activation", [a for a in ACTIVATIONS if a != "rrelu"] + ["rrelu"])
+@pytest.mark.parametrize("loss", ["cross_entropy", "mse"])
+def test_every_parameter_gradient_matches_finite_differences(activation, loss):
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((6, 4))
+    y = rng.integers(0, 3, 6) if loss == "cross_entropy" else rng.standard_normal((6, 3))
+    model = mlp(
+        [4, 5, 4, 3],
+        activation=activation,
+        kernel_init="he_normal",
+        bias_init=0.1,
+        rng=2,
+        dtype=np.float64,
+    )
+    model.eval()  # RReLU: the fixed mean slope
+    assert far_from_kinks(model, X)
+    assert check_gradients(model, X, y, loss) < 1e-6
+
+
+@pytest.mark.parametrize("per_unit", [False, True])
+def test_prelu_slope_gradient_shared_and_per_unit(per_unit):
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((8, 3))
+    y = rng.integers(0, 2, 8)
+    model = mlp(
+        [3, 6, 2],
+        activation="prelu",
+        per_unit=per_unit,
+        kernel_init="he_normal",
+        rng=4,
+        dtype=np.float64,
+    )
+    alpha = model.activation_layers[0].params["alpha"]
+    assert alpha.shape == ((6,) if per_unit else (1,))
+    assert np.all(alpha == 0.25)  # He et al.'s starting slope
+    assert far_from_kinks(model, X)
+    assert check_gradients(model, X, y) < 1e-6
+
+
+def test_prelu_slope_is_trained():
+    X, y = make_spirals(200, rng=0)
+    model = mlp([2, 16, 2], activation="prelu", per_unit=True, kernel_init="he_normal", rng=0)
+    fit(model, X, y, epochs=3, batch_size=20, lr=0.1, rng=0, progress=False)
+    alpha = model.activation_layers[0].params["alpha"]
+    assert not np.allclose(alpha, 0.25)
+    # The forward pass really uses the trained slope.
+    z = np.array([[-2.0] * 16], dtype=np.float32)
+    np.testing.assert_allclose(model.activation_layers[0].forward(z)[0], -2.0 * alpha, rtol=1e-6)
+
+
+def test_rrelu_train_mode_draws_slopes_and_eval_mode_uses_their_mean():
+    model = mlp([3, 200, 2], activation="rrelu", rng=0, dtype=np.float64)
+    layer = model.activation_layers[0]
+    x = -np.ones((50, 200))
+    model.train()
+    a, b = layer.forward(x), layer.forward(x)
+    slopes = -a
+    assert not np.array_equal(a, b)  # fresh slopes each pass
+    assert slopes.min() >= 1 / 8 and slopes.max() <= 1 / 3
+    # Mean of 10,000 U(1/8, 1/3) slopes: standard error (5/24)/sqrt(12 n).
+    se = (1 / 3 - 1 / 8) / math.sqrt(12 * slopes.size)
+    assert abs(slopes.mean() - 11 / 48) < 5 * se
+    # backward in training uses the slopes of that same forward pass
+    grad = layer.backward(np.ones_like(x))
+    np.testing.assert_array_equal(grad, -b)
+    model.eval()
+    np.testing.assert_allclose(layer.forward(x), -11 / 48 * np.ones_like(x))
+
+
+def test_softmax_cross_entropy_is_stable_and_matches_the_definition():
+    logits = np.array([[1000.0, 0.0, -1000.0], [0.5, 0.25, 0.0]])
+    y = np.array([0, 2])
+    loss, grad = softmax_cross_entropy(logits, y)
+    p1 = np.exp([0.5, 0.25, 0.0]) / np.exp([0.5, 0.25, 0.0]).sum()
+    expected = (0.0 - math.log(p1[2])) / 2  # first row: log-prob 0 exactly
+    assert loss == pytest.approx(expected, rel=1e-12)
+    assert np.isfinite(grad).all()
+    np.testing.assert_allclose(grad[1], (p1 - [0, 0, 1]) / 2)
+
+
+def test_sgd_momentum_and_nesterov_follow_keras_formulas():
+    model = mlp([2, 1], rng=0, dtype=np.float64)
+    w = model.dense_layers[0].W
+    w[...] = 1.0
+    grads = [0.5, -1.0, 0.25]
+    for nesterov in (False, True):
+        w[...] = 1.0
+        opt = SGD(lr=0.1, momentum=0.9, nesterov=nesterov)
+        v, p = 0.0, 1.0
+        for g in grads:
+            model.dense_layers[0].grads["W"][...] = g
+            opt.step(model)
+            v = 0.9 * v - 0.1 * g
+            p += 0.9 * v - 0.1 * g if nesterov else v
+        assert w[0, 0] == pytest.approx(p, rel=1e-12)
+
+
+def test_he_relu_mlp_learns_digits_to_95_percent(digits):
+    model = mlp([64, 100, 10], activation="relu", kernel_init="he_normal", rng=0)
+    history = fit(
+        model,
+        digits.X_train,
+        digits.y_train,
+        epochs=20,
+        batch_size=32,
+        lr=0.1,
+        rng=0,
+        X_val=digits.X_val,
+        y_val=digits.y_val,
+        progress=False,
+    )
+    assert history.loss[-1] < history.loss[0] / 5
+    _, test_accuracy = evaluate(model, digits.X_test, digits.y_test)
+    assert test_accuracy >= 0.95
+
+
+def test_training_is_reproducible_to_the_bit(digits):
+    def run():
+        model = mlp([64, 32, 10], activation="rrelu", kernel_init="he_normal", rng=5, dropout=0.1)
+        return fit(
+            model,
+            digits.X_train,
+            digits.y_train,
+            epochs=2,
+            batch_size=64,
+            lr=0.05,
+            momentum=0.9,
+            rng=5,
+            X_val=digits.X_val,
+            y_val=digits.y_val,
+            progress=False,
+        ), model
+
+    (h1, m1), (h2, m2) = run(), run()
+    assert h1 == h2
+    for (_, a, _), (_, b, _) in zip(m1.parameters(), m2.parameters(), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def _dead_fraction(model, X):
+    """Share of hidden units (all layers) whose output is 0 on every row of X."""
+    model.eval()
+    h, dead, total = X, 0, 0
+    for layer in model.layers:
+        h = layer.forward(h)
+        if layer in model.activation_layers:
+            dead += int(np.all(h == 0, axis=0).sum())
+            total += h.shape[1]
+    return dead / total
+
+
+def test_dying_relus_at_a_large_learning_rate(digits):
+    # Same data, architecture, init and seed; only the learning rate or the activation differs.
+    def run(activation, lr):
+        model = mlp([64, 100, 100, 10], activation=activation, kernel_init="he_normal", rng=0)
+        history = fit(
+            model,
+            digits.X_train,
+            digits.y_train,
+            epochs=20,
+            batch_size=32,
+            lr=lr,
+            rng=0,
+            progress=False,
+        )
+        return model, history
+
+    relu_big, h_big = run("relu", 1.0)
+    leaky_big, h_leaky = run("leaky_relu", 1.0)
+    relu_small, _ = run("relu", 0.1)
+    # Measured: 90 of the 200 hidden ReLUs die at lr = 1.0; none at lr = 0.1.
+    assert _dead_fraction(relu_big, digits.X_train) >= 0.4
+    assert evaluate(relu_big, digits.X_test, digits.y_test)[1] < 0.3
+    assert not h_leaky.diverged
+    assert _dead_fraction(leaky_big, digits.X_train) == 0.0
+    assert evaluate(leaky_big, digits.X_test, digits.y_test)[1] > 0.9
+    assert _dead_fraction(relu_small, digits.X_train) <= 0.02
+    assert not h_big.diverged
+
+
+def test_thirty_relu_layers_stall_with_glorot_and_train_with_he():
+    X, y = make_spirals(1000, rng=0)
+
+    def run(init):
+        model = mlp([2] + [64] * 30 + [2], activation="relu", kernel_init=init, rng=0)
+        return fit(
+            model, X, y, epochs=12, batch_size=32, lr=0.003, momentum=0.9, rng=0, progress=False
+        )
+
+    glorot, he = run("glorot_uniform"), run("he_normal")
+    assert max(abs(loss - math.log(2)) for loss in glorot.loss) < 0.01  # chance, throughout
+    assert he.loss[-1] < math.log(2) - 0.1
+
+
+def test_alpha_dropout_keeps_mean_and_variance_where_dropout_does_not():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((400, 500))  # standardized, as SELU keeps its activations
+    n = x.size
+    alpha = AlphaDropout(0.2, rng=1).train().forward(x)
+    plain = Dropout(0.2, rng=1).train().forward(x)
+    # Means have standard error ~ sqrt(var / n); the variance ~ sqrt(2 / n) (near-Gaussian).
+    assert abs(alpha.mean()) < 5 * math.sqrt(1.0 / n) + 0.01
+    assert abs(alpha.var() - 1.0) < 0.02
+    assert plain.var() == pytest.approx(1 / 0.8, rel=0.02)  # inverted dropout inflates it
+    # evaluation mode is the identity for both
+    np.testing.assert_array_equal(AlphaDropout(0.2, rng=1).eval().forward(x), x)
+    np.testing.assert_array_equal(Dropout(0.2, rng=1).eval().forward(x), x)
+
+
+def test_randomized_asymmetric_init_gives_each_unit_one_positive_beta_entry():
+    model = mlp([20, 30, 30, 2], rng=0, dtype=np.float64)
+    randomized_asymmetric_init(model, rng=1)
+    for layer in model.dense_layers:
+        params = np.vstack([layer.W, layer.b[None, :]])  # (fan_in + 1, n_out)
+        # The Beta(2, 1) entry lies in (0, 1); the Gaussian ones have std 0.6007/sqrt(fan_in).
+        std = 0.6007 / math.sqrt(layer.n_in)
+        assert np.all(params.max(axis=0) > 0)
+        big = np.abs(params) > 8 * std
+        assert big.sum() <= layer.n_out  # only the Beta entries can be that large
+
+
+def test_lsuv_brings_each_layer_output_to_unit_variance(digits):
+    model = mlp([64, 100, 100, 100, 10], activation="tanh", rng=0)
+    report = lsuv(model, digits.X_train[:256], rng=0)
+    assert len(report.iterations) == 3
+    assert all(0 < it <= 10 for it in report.iterations)
+    model.eval()
+    h = digits.X_train[:256]
+    for layer in model.layers[:-1]:
+        h = layer.forward(h)
+        if isinstance(layer, Dense):
+            assert abs(h.var() - 1.0) < 0.1
+
+
+def test_fit_history_has_validation_metrics_and_a_table(digits):
+    model = mlp([64, 16, 10], kernel_init="he_normal", rng=0)
+    h = fit(
+        model,
+        digits.X_train,
+        digits.y_train,
+        epochs=2,
+        batch_size=50,
+        lr=0.1,
+        rng=0,
+        X_val=digits.X_val,
+        y_val=digits.y_val,
+        progress=False,
+    )
+    assert h.epoch == [1, 2] and len(h.val_accuracy) == 2
+    val_loss, val_acc = evaluate(model, digits.X_val, digits.y_val)
+    assert (h.val_loss[-1], h.val_accuracy[-1]) == (val_loss, val_acc)
+    assert str(h).splitlines()[0].split() == [
+        "epoch",
+        "loss",
+        "accuracy",
+        "val_loss",
+        "val_accuracy",
+    ]
+
+
+def test_divergence_stops_training_quietly(digits):
+    model = mlp([64, 100, 10], activation="leaky_relu", kernel_init="he_normal", rng=0)
+    h = fit(
+        model,
+        digits.X_train,
+        digits.y_train,
+        epochs=5,
+        batch_size=32,
+        lr=50.0,
+        rng=0,
+        progress=False,
+    )
+    assert h.diverged and len(h.loss) < 5
+    assert "NaN" in str(h)
+
+
+def test_float64_on_request():
+    model = mlp([3, 4, 2], rng=0, dtype=np.float64)
+    assert all(v.dtype == np.float64 for _, v, _ in model.parameters())
+    assert model.predict(np.ones((2, 3))).dtype == np.float64
+    assert mlp([3, 4, 2], rng=0).predict(np.ones((2, 3))).dtype == np.float32
+
+
+# ----------------------------------------------------------------------------- bad input
+
+BAD_FIT = [
+    ("X not 2-D", {"X": np.ones(10)}, ValueError, "X"),
+    ("X wrong width", {"X": np.ones((10, 5))}, ValueError, "X"),
+    ("NaN in X", {"X": np.full((10, 4), np.nan)}, ValueError, "NaN"),
+    ("string X", {"X": np.full((10, 4), "a")}, TypeError, "X"),
+    ("y wrong length", {"y": np.zeros(9, int)}, ValueError, "y"),
+    ("label out of range", {"y": np.full(10, 3)}, ValueError, "labels"),
+    ("negative label", {"y": np.full(10, -1)}, ValueError, "labels"),
+    ("fractional labels", {"y": np.full(10, 0.5)}, TypeError, "y"),
+    ("zero lr", {"lr": 0.0}, ValueError, "lr"),
+    ("negative lr", {"lr": -0.1}, ValueError, "lr"),
+    ("NaN lr", {"lr": math.nan}, ValueError, "lr"),
+    ("zero epochs", {"epochs": 0}, ValueError, "epochs"),
+    ("float epochs", {"epochs": 2.5}, TypeError, "epochs"),
+    ("zero batch size", {"batch_size": 0}, ValueError, "batch_size"),
+    ("negative batch size", {"batch_size": -4}, ValueError, "batch_size"),
+    ("momentum 1", {"momentum": 1.0}, ValueError, "momentum"),
+    ("unknown loss", {"loss": "hinge"}, ValueError, "loss"),
+    ("X_val without y_val", {"X_val": np.ones((3, 4))}, ValueError, "y_val"),
+    ("bad rng", {"rng": "seed"}, TypeError, "rng"),
+]
+
+
+@pytest.mark.parametrize(
+    ("changes", "error", "word"), [pytest.param(c, e, w, id=name) for name, c, e, w in BAD_FIT]
+)
+def test_fit_refuses_bad_input_and_leaves_the_model_alone(changes, error, word):
+    rng = np.random.default_rng(0)
+    model = mlp([4, 5, 3], rng=0)
+    before = model.state()
+    kwargs = {
+        "X": rng.standard_normal((10, 4)),
+        "y": rng.integers(0, 3, 10),
+        "epochs": 1,
+        "batch_size": 4,
+        "lr": 0.1,
+        "rng": 0,
+        "progress": False,
+    }
+    kwargs.update(changes)
+    with pytest.raises(error) as info:
+        fit(model, **kwargs)
+    assert word.lower() in str(info.value).lower()
+    after = model.state()
+    assert all(np.array_equal(before[k], after[k]) for k in before)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "word"),
+    [
+        (lambda: mlp([4, 5, 3], activation="relu7"), ValueError, "relu"),
+        (lambda: mlp([4, 5, 3], kernel_init="he_gauss"), ValueError, "initializer"),
+        (lambda: mlp([4]), ValueError, "sizes"),
+        (lambda: mlp([4, 0, 3]), ValueError, "sizes"),
+        (lambda: mlp("4,5,3"), TypeError, "sizes"),
+        (lambda: mlp([4, 5, 3], dtype=np.int32), TypeError, "dtype"),
+        (lambda: mlp([4, 5, 3], activation="relu", alpha=0.1), TypeError, "alpha"),
+        (lambda: Dense(3, 2, bias_init=math.nan), ValueError, "bias_init"),
+        (lambda: Dropout(1.0), ValueError, "rate"),
+        (lambda: mlp([4, 5, 3], activation="tanh", per_unit=True), ValueError, "per_unit"),
+        (
+            lambda: fit("model", np.ones((2, 2)), [0, 1], epochs=1, batch_size=1, lr=0.1, rng=0),
+            TypeError,
+            "model",
+        ),
+    ],
+)
+def test_building_refuses_bad_input(call, error, word):
+    with pytest.raises(error) as info:
+        call()
+    assert word.lower() in str(info.value).lower()
