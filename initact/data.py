@@ -580,9 +580,10 @@ def fetch_fashion_mnist(cache_dir=None, *, download=True, base_url=None, timeout
     downloaded (the message says which file, from where, and how to place it by
     hand) and ``ValueError`` when a cached file fails its checksum.
 
-    >>> paths = fetch_fashion_mnist()  # doctest: +SKIP
-    >>> sorted(paths)  # doctest: +SKIP
-    ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz', 'train-images-idx3-ubyte.gz', ...]
+    Example (it downloads on first use, so it is not run as a doctest)::
+
+        paths = fetch_fashion_mnist()
+        sorted(paths)  # ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz', ...]
     """
     mirrors = _mirror_list(base_url)
     timeout = _check_float(timeout, "timeout", low=0.0, closed=False)
@@ -671,9 +672,10 @@ def load_fashion_mnist(
     border pixels by a tiny standard deviation and blow up rare non-zero values.
     ``mean`` and ``scale`` of the result repeat those two numbers per feature.
 
-    >>> fm = load_fashion_mnist()  # doctest: +SKIP
-    >>> fm  # doctest: +SKIP
-    Splits('fashion-mnist', n_features=784, n_classes=10, train=50000, val=10000, test=10000, ...)
+    Example (it downloads on first use, so it is not run as a doctest)::
+
+        fm = load_fashion_mnist()
+        fm  # Splits('fashion-mnist', n_features=784, n_classes=10, train=50000, val=10000, ...)
     """
     dtype = _float_dtype(dtype)
     val_size = _check_float(val_size, "val_size", low=0.0, high=1.0, closed=True)
