@@ -9,7 +9,7 @@ import numpy as np
 from ..propagation import Propagation
 from ._style import axes, layer_colors
 
-__all__ = ["plot_layer_histograms", "plot_by_depth"]
+__all__ = ["plot_by_depth", "plot_layer_histograms"]
 
 _QUANTITIES = {
     "activation": ("activations", "activation value"),
