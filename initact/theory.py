@@ -52,6 +52,7 @@ __all__ = [
     "Moments",
     "Recommendation",
     "TableRow",
+    "backpropagate_variance",
     "moments",
     "propagate_variance",
     "recommend",
@@ -215,6 +216,14 @@ def recommended_scale(activation: object, criterion: str = "forward") -> float:
     return 1.0 / denominator
 
 
+def _check_depth(depth: object) -> int:
+    if isinstance(depth, bool) or not isinstance(depth, numbers.Integral):
+        raise TypeError(f"depth must be an integer, got {type(depth).__name__} {depth!r}")
+    if depth < 0:
+        raise ValueError(f"depth must be >= 0, got {depth!r}")
+    return int(depth)
+
+
 def propagate_variance(activation: object, scale: float, depth: int, q0: float = 1.0) -> np.ndarray:
     """Pre-activation variance through ``depth`` wide dense layers (mean-field map).
 
@@ -230,16 +239,42 @@ def propagate_variance(activation: object, scale: float, depth: int, q0: float =
     """
     act = _resolve(activation)
     scale = _check_positive_real(scale, "scale")
-    if isinstance(depth, bool) or not isinstance(depth, numbers.Integral):
-        raise TypeError(f"depth must be an integer, got {type(depth).__name__} {depth!r}")
-    if depth < 0:
-        raise ValueError(f"depth must be >= 0, got {depth!r}")
-    q = np.empty(int(depth) + 1)
+    depth = _check_depth(depth)
+    q = np.empty(depth + 1)
     q[0] = _check_positive_real(q0, "q0")
-    for layer in range(int(depth)):
+    for layer in range(depth):
         previous = float(q[layer])
         q[layer + 1] = math.inf if math.isinf(previous) else scale * _moments(act, previous).second
     return q
+
+
+def backpropagate_variance(
+    activation: object, scale: float, depth: int, q0: float = 1.0
+) -> np.ndarray:
+    """Variance of the back-propagated gradient at each layer's pre-activations (mean field).
+
+    The backward twin of :func:`propagate_variance`, for ``depth`` dense layers of
+    equal width with ``Var[W] = scale / fan_in``, a first-layer pre-activation
+    variance ``q0`` and a unit-variance error signal at the top. Going down one
+    layer multiplies the variance by ``scale * E[f'(z)^2]``, ``z ~ N(0, q_l)``,
+    since ``delta_l = f'(z_l) * (W_{l+1}^T delta_{l+1})``. Returns layers
+    ``1..depth`` (first layer first).
+
+    >>> backpropagate_variance("relu", 2.0, 3)  # He: gradients keep their variance
+    array([0.5, 0.5, 0.5])
+    >>> backpropagate_variance("identity", 1 / 3, 3)  # "standard" init: / 3 per layer
+    array([0.11111111, 0.33333333, 1.        ])
+    """
+    depth = _check_depth(depth)
+    q = propagate_variance(activation, scale, max(depth - 1, 0), q0=q0)[:depth]
+    act = _resolve(activation)
+    slope2 = np.array([_moments(act, float(q_l)).derivative_second for q_l in q])
+    grad = np.empty(len(q))
+    if len(q):
+        grad[-1] = slope2[-1]
+        for layer in range(len(q) - 2, -1, -1):
+            grad[layer] = scale * slope2[layer] * grad[layer + 1]
+    return grad
 
 
 def torch_gain(name: str, param: float | None = None) -> float:

@@ -29,6 +29,7 @@ from initact.theory import (
     CRITERIA,
     Moments,
     Recommendation,
+    backpropagate_variance,
     moments,
     propagate_variance,
     recommend,
@@ -519,3 +520,35 @@ def test_activations_that_are_not_one_fixed_function_are_refused():
     # After .eval() the test-time slope (lower + upper) / 2 is used: He et al.'s 2 / (1 + a^2).
     a = (1 / 8 + 1 / 3) / 2
     assert recommended_scale(RReLU(rng=0).train().eval()) == pytest.approx(2 / (1 + a * a))
+
+
+# --- backpropagate_variance ----------------------------------------------------------
+
+
+def test_backward_map_closed_forms():
+    # He on ReLU: every layer's gradient variance is E[relu'(z)^2] = 1/2 of the top signal.
+    np.testing.assert_allclose(backpropagate_variance("relu", 2.0, 4), [0.5] * 4, atol=1e-12)
+    # Linear network, Var[W] = s / n: each layer down multiplies by s.
+    np.testing.assert_allclose(
+        backpropagate_variance("identity", 0.5, 4), [0.125, 0.25, 0.5, 1.0], rtol=1e-12
+    )
+    # Glorot on ReLU halves it per layer, whatever the forward variance.
+    np.testing.assert_allclose(
+        backpropagate_variance("relu", 1.0, 3, q0=7.0), [0.125, 0.25, 0.5], rtol=1e-12
+    )
+    assert backpropagate_variance("tanh", 1.0, 0).shape == (0,)
+
+
+def test_backward_map_uses_the_forward_variances():
+    # tanh: E[tanh'(z)^2] depends on q, so the result must follow propagate_variance's q.
+    q = propagate_variance("tanh", 1 / 3, 2, q0=1 / 3)[:3]
+    slopes = [moments("tanh", float(x)).derivative_second for x in q]
+    expected = [slopes[0] * slopes[1] * slopes[2] / 9, slopes[1] * slopes[2] / 3, slopes[2]]
+    np.testing.assert_allclose(backpropagate_variance("tanh", 1 / 3, 3, q0=1 / 3), expected)
+
+
+def test_backward_map_bad_depth():
+    with pytest.raises(ValueError, match="depth"):
+        backpropagate_variance("relu", 2.0, -1)
+    with pytest.raises(TypeError, match="depth"):
+        backpropagate_variance("relu", 2.0, 1.5)

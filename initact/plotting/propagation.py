@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from ..propagation import Propagation
-from ._style import axes, layer_colors
+from ._style import axes, layer_colors, pyplot
 
 __all__ = ["plot_by_depth", "plot_layer_histograms"]
 
@@ -91,15 +91,20 @@ def plot_by_depth(
         colors[label] = line.get_color()
     for label, values in (theory or {}).items():
         values = np.asarray(values, dtype=float)
+        # A wide translucent band under the measured line: visible even where they agree.
         ax.plot(
             np.arange(1, len(values) + 1),
             values,
             linestyle="--",
+            linewidth=4,
+            alpha=0.35,
+            zorder=1,
             color=colors.get(label, "black"),
             label=f"{label} (theory)",
         )
     if log:
         ax.set_yscale("log", base=2)
+    ax.xaxis.set_major_locator(pyplot().MaxNLocator(integer=True))
     ax.set_xlabel("layer")
     ax.set_ylabel(ylabel)
     if title:

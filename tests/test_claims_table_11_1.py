@@ -1,0 +1,329 @@
+"""The claims of book/03_table_11_1.md, checked directly with initact.
+
+Expected values are closed forms derived by hand (Gaussian integrals, the
+normal CDF through math.erf), published constants, or Gauss-Hermite
+quadrature (a global rule, unlike theory.py's split Gauss-Legendre panels).
+Statistical checks use fixed seeds and tolerances of a few standard errors,
+with the formula next to each.
+
+(The 30-layer training stall is asserted in tests/test_nn.py.)
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from initact import (
+    SELU_ALPHA,
+    SELU_SCALE,
+    LeakyReLU,
+    VarianceScaling,
+    compute_fans,
+    get_initializer,
+    glorot_uniform,
+    he_normal,
+    standard_uniform,
+)
+from initact.initializers import TRUNCATED_NORMAL_STDDEV
+from initact.propagation import propagate
+from initact.theory import moments, propagate_variance, recommended_scale, table_11_1, torch_gain
+
+CRITERIA = ("forward", "backward", "linear")
+
+
+def Phi(x: float) -> float:
+    """Standard normal CDF."""
+    return 0.5 * math.erfc(-x / math.sqrt(2.0))
+
+
+def phi(x: float) -> float:
+    """Standard normal density."""
+    return math.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi)
+
+
+_HERMITE_NODES, _HERMITE_WEIGHTS = np.polynomial.hermite_e.hermegauss(160)
+
+
+def hermite(g, q: float) -> float:
+    """E[g(z)], z ~ N(0, q), by 160-point Gauss-Hermite quadrature (for smooth g)."""
+    return float(_HERMITE_WEIGHTS @ g(math.sqrt(q) * _HERMITE_NODES)) / math.sqrt(2.0 * math.pi)
+
+
+def fixed_point(step, q: float = 1.0, iterations: int = 300) -> float:
+    for _ in range(iterations):
+        q = step(q)
+    return q
+
+
+# --- He et al.'s depth experiment --------------------------------------------------------
+
+DEPTH, WIDTH, N_SAMPLES = 30, 256, 256
+
+# Finite-width spread. For one input and Gaussian weights, each ReLU layer multiplies the
+# squared norm of the activations by R = (scale / n) * sum_i relu(g_i)^2, g_i iid N(0, 1):
+# E[relu(g)^2] = 1/2, E[relu(g)^4] = 3/2, so Var[R] / E[R]^2 = (3/2 - 1/4) / (n / 4) = 5 / n,
+# independently per layer. log2 RMS is half the log2 of a squared norm, so after L layers
+# Var[log2 RMS] = 5 L / (4 n ln(2)^2); the Glorot/He ratio of two independent networks has
+# twice that. (The batch average only removes noise, so this is an upper estimate.)
+SD_LOG2_RATIO = math.sqrt(2 * 5 * DEPTH / WIDTH) / (2 * math.log(2))  # 0.78
+
+
+def log2_rms_ratio(seed: int) -> float:
+    def final_rms(init):
+        run = propagate(
+            "relu", init, depth=DEPTH, width=WIDTH, n_samples=N_SAMPLES, rng=seed, backward=False
+        )
+        return run.rms()[-1]
+
+    return math.log2(final_rms("glorot_uniform") / final_rms("he_normal"))
+
+
+def test_theory_glorot_relu_rms_is_exactly_2_to_the_minus_15_of_he_after_30_layers():
+    # E[relu(z)^2] = q / 2, so q_{l+1} = scale * q_l / 2: Glorot (scale 1) halves the
+    # variance per layer, He (scale 2) keeps it. RMS ratio (1/sqrt 2)^30 = 2^-15.
+    glorot = propagate_variance("relu", 1.0, DEPTH)
+    he = propagate_variance("relu", 2.0, DEPTH)
+    np.testing.assert_allclose(he, 1.0, rtol=1e-12)
+    np.testing.assert_allclose(glorot, 0.5 ** np.arange(DEPTH + 1), rtol=1e-12)
+    assert math.sqrt(glorot[-1] / he[-1]) == pytest.approx((1 / math.sqrt(2)) ** 30, rel=1e-12)
+    assert math.log2(math.sqrt(glorot[-1] / he[-1])) == pytest.approx(-15.0, abs=1e-9)
+
+
+def test_measured_log2_rms_ratio_at_width_256_seed_0_is_minus_15_within_3_sd():
+    # The chapter's run. 3 sd = 2.3 powers of two; the systematic effect is 15 of them.
+    assert SD_LOG2_RATIO == pytest.approx(0.78, abs=0.01)
+    assert abs(log2_rms_ratio(0) + 15.0) < 3 * SD_LOG2_RATIO
+
+
+def test_measured_log2_rms_ratio_averages_to_minus_15_over_seeds():
+    # Mean of k independent seeds: standard error SD / sqrt(k); allow 3 of them (0.83 for k=8).
+    # The finite-width bias of E[log R] (about -Var/2 per layer) is the same for Glorot and
+    # He, so it cancels in the ratio.
+    k = 8
+    ratios = [log2_rms_ratio(seed) for seed in range(k)]
+    assert abs(np.mean(ratios) + 15.0) < 3 * SD_LOG2_RATIO / math.sqrt(k)
+    # ...and the networks really differ from seed to seed (the spread is not an artefact).
+    assert np.std(ratios) > 0.05
+
+
+# --- the formula, activation by activation -----------------------------------------------
+
+
+def test_relu_halves_the_second_moment_so_he_scale_is_2():
+    for q in (0.3, 1.0, 7.0):
+        assert moments("relu", q).second == pytest.approx(q / 2, rel=1e-12)
+    for criterion in CRITERIA:
+        assert recommended_scale("relu", criterion) == pytest.approx(2.0, rel=1e-12)
+
+
+@pytest.mark.parametrize("a", [0.01, 0.2, 0.3])
+def test_leaky_relu_second_moment_is_one_plus_a_squared_over_two(a):
+    leaky = LeakyReLU(alpha=a)
+    assert moments(leaky).second == pytest.approx((1 + a * a) / 2, rel=1e-12)
+    for criterion in CRITERIA:
+        assert recommended_scale(leaky, criterion) == pytest.approx(2 / (1 + a * a), rel=1e-12)
+
+
+def selu_moments(q: float) -> tuple[float, float, float]:
+    """E[selu], E[selu^2], E[selu'^2] for z ~ N(0, q), in closed form.
+
+    With s = sqrt(q) and E[e^{cz}; z < 0] = e^{c^2 q / 2} Phi(-c s):
+    E[f] = lam (s phi(0) + alpha (e^{q/2} Phi(-s) - 1/2)),
+    E[f^2] = lam^2 (q/2 + alpha^2 (e^{2q} Phi(-2s) - 2 e^{q/2} Phi(-s) + 1/2)),
+    E[f'^2] = lam^2 (1/2 + alpha^2 e^{2q} Phi(-2s)).
+    """
+    s, lam, alpha = math.sqrt(q), SELU_SCALE, SELU_ALPHA
+    e1, e2 = math.exp(q / 2) * Phi(-s), math.exp(2 * q) * Phi(-2 * s)
+    mean = lam * (s * phi(0.0) + alpha * (e1 - 0.5))
+    second = lam**2 * (q / 2 + alpha**2 * (e2 - 2 * e1 + 0.5))
+    slope = lam**2 * (0.5 + alpha**2 * e2)
+    return mean, second, slope
+
+
+def test_selu_constants_make_mean_0_variance_1_a_fixed_point_so_lecun_scale_is_1():
+    mean, second, _ = selu_moments(1.0)
+    assert abs(mean) < 1e-12 and second == pytest.approx(1.0, abs=1e-12)
+    m = moments("selu")
+    assert abs(m.mean) < 1e-10 and m.second == pytest.approx(1.0, abs=1e-10)
+    assert recommended_scale("selu") == pytest.approx(1.0, abs=1e-10)
+    # Attracting: from q0 = 1/4 or 4 the map returns to 1 (within 1% after 30 layers).
+    for q0 in (0.25, 4.0):
+        assert propagate_variance("selu", 1.0, 30, q0=q0)[-1] == pytest.approx(1.0, abs=0.01)
+
+
+def test_glorot_rows_come_from_the_linear_regime():
+    # f'(0) = 1 for tanh and the identity: linear criterion 1; the identity agrees everywhere.
+    assert recommended_scale("tanh", "linear") == pytest.approx(1.0, abs=1e-12)
+    for criterion in CRITERIA:
+        assert recommended_scale("identity", criterion) == pytest.approx(1.0, abs=1e-12)
+    # Equation 11-1: Var = 2 / (fan_in + fan_out), uniform limit sqrt(3 / fan_avg).
+    shape = (300, 100)
+    assert glorot_uniform.variance(shape) == pytest.approx(2 / 400, rel=1e-15)
+    assert glorot_uniform.limit(shape) == pytest.approx(math.sqrt(3 / 200), rel=1e-15)
+    # The sigmoid's slope at 0 is 1/4, so its linear criterion is 16, not Glorot's 1.
+    assert recommended_scale("sigmoid", "linear") == pytest.approx(16.0, rel=1e-12)
+
+
+# --- Table 11-1 ------------------------------------------------------------------------
+
+
+def test_table_rows_match_the_book_and_their_keras_presets():
+    rows = {row.initializer: row for row in table_11_1().rows}
+    assert list(rows) == ["Glorot", "He", "LeCun"]
+    book = {  # Table 11-1 of the book: sigma^2, and VarianceScaling's scale and mode
+        "Glorot": ("1 / fan_avg", 1.0, "fan_avg", {"None", "tanh", "sigmoid", "softmax"}),
+        "He": ("2 / fan_in", 2.0, "fan_in", {"relu", "leaky_relu(0.01)", "elu", "gelu", "swish"}),
+        "LeCun": ("1 / fan_in", 1.0, "fan_in", {"selu"}),
+    }
+    for name, (variance, scale, mode, activations) in book.items():
+        row = rows[name]
+        assert (row.variance, row.scale, row.mode) == (variance, scale, mode)
+        assert activations <= set(row.activations)
+        for preset in row.presets:
+            init = get_initializer(preset)
+            assert (init.scale, init.mode) == (scale, mode)
+    assert rows["Glorot"].derived["softmax"] is None  # not elementwise
+    assert rows["He"].derived["leaky_relu(0.2)"]["forward"] == pytest.approx(1 / 0.52)
+    assert rows["LeCun"].derived["selu"]["forward"] == pytest.approx(1.0, abs=1e-10)
+
+
+def test_table_html_is_deterministic_and_shows_three_decimals():
+    html = table_11_1()._repr_html_()
+    assert html == table_11_1()._repr_html_()
+    assert ">2.000<" in html and ">1.923<" in html and ">16.000<" in html
+
+
+# --- PyTorch's gains ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("a", [0.0, 0.01, 0.2, 1 / 3])
+def test_pytorch_relu_and_leaky_gains_squared_are_the_derived_scales(a):
+    gain = torch_gain("relu") if a == 0.0 else torch_gain("leaky_relu", a)
+    assert gain**2 == pytest.approx(2 / (1 + a * a), rel=1e-12)
+    assert gain**2 == pytest.approx(recommended_scale(LeakyReLU(alpha=a)), rel=1e-10)
+
+
+def test_pytorch_tanh_gain_5_3_matches_no_criterion_but_has_a_stable_fixed_point():
+    scale = torch_gain("tanh") ** 2
+    assert scale == pytest.approx(25 / 9)
+    for criterion in CRITERIA:
+        assert abs(recommended_scale("tanh", criterion) - scale) > 0.2
+    # Fixed point of q -> (25/9) E[tanh(z)^2] by Gauss-Hermite: q* ~ 1.18, activation RMS
+    # ~ 0.65 (what the PyTorch forum measured), gradient factor (25/9) E[tanh'^2] ~ 1.21.
+    q_star = fixed_point(lambda q: scale * hermite(lambda z: np.tanh(z) ** 2, q))
+    assert propagate_variance("tanh", scale, 100)[-1] == pytest.approx(q_star, rel=1e-8)
+    assert math.sqrt(q_star / scale) == pytest.approx(0.651, abs=0.001)
+    chi = scale * hermite(lambda z: np.cosh(z) ** -4, q_star)
+    assert moments("tanh", q_star).derivative_second * scale == pytest.approx(chi, rel=1e-8)
+    assert chi == pytest.approx(1.21, abs=0.005)
+
+
+def test_glorot_tanh_variance_decays_like_one_over_2l():
+    # E[tanh(z)^2] = q - 2 q^2 + O(q^3), so 1/q grows by about 2 per layer.
+    q = propagate_variance("tanh", 1.0, 100)
+    assert q[100] == pytest.approx(1 / 200, rel=0.05)
+
+
+def test_pytorch_selu_gain_3_4_trades_unit_variance_for_gradient_factor_near_1():
+    scale = torch_gain("selu") ** 2
+    assert scale == pytest.approx(9 / 16)
+    q_star = fixed_point(lambda q: scale * selu_moments(q)[1])
+    assert propagate_variance("selu", scale, 200)[-1] == pytest.approx(q_star, rel=1e-6)
+    assert q_star == pytest.approx(0.023, abs=0.0005)
+    # Gradient factor scale * E[f'^2] at each choice's own fixed point.
+    assert scale * selu_moments(q_star)[2] == pytest.approx(1.003, abs=0.001)
+    assert 1.0 * selu_moments(1.0)[2] == pytest.approx(1.072, abs=0.001)
+
+
+def sig(z):
+    """The logistic function, written through tanh (a different formula from initact's)."""
+    return 0.5 * (1 + np.tanh(z / 2))
+
+
+def test_sigmoid_at_scale_1_keeps_its_forward_variance_but_loses_its_gradient():
+    q_star = fixed_point(lambda q: hermite(lambda z: sig(z) ** 2, q))
+    assert propagate_variance("sigmoid", 1.0, 60)[-1] == pytest.approx(q_star, rel=1e-8)
+    chi = hermite(lambda z: (sig(z) * (1 - sig(z))) ** 2, q_star)
+    assert chi == pytest.approx(0.056, abs=0.001)
+
+
+# --- VarianceScaling, measured ---------------------------------------------------------
+
+
+def test_the_books_fan_avg_uniform_example():
+    init = VarianceScaling(scale=2.0, mode="fan_avg", distribution="uniform")
+    shape = (200, 100)
+    assert init.limit(shape) == pytest.approx(0.2, rel=1e-15)  # sqrt(3 * 2 / 150)
+    gen = np.random.default_rng(0)
+    w = np.stack([init(shape, rng=gen) for _ in range(25)]).astype(np.float64)
+    assert np.abs(w).max() <= 0.2
+    # Sample variance: standard error sqrt((E[w^4] - var^2) / n), E[w^4] = r^4 / 5 for U(-r, r).
+    r, n = 0.2, w.size
+    se = math.sqrt((r**4 / 5 - (r**2 / 3) ** 2) / n)
+    assert abs(w.var() - 2 / 150) < 4 * se
+
+
+def test_truncated_normal_constant_is_the_std_of_a_normal_cut_at_2():
+    # Var[Z | |Z| <= b] = 1 - 2 b phi(b) / (2 Phi(b) - 1), by parts since phi'(z) = -z phi(z).
+    b = 2.0
+    mass = 2 * Phi(b) - 1
+    derived = math.sqrt(1 - 2 * b * phi(b) / mass)
+    assert derived == pytest.approx(TRUNCATED_NORMAL_STDDEV, abs=1e-15)
+    assert TRUNCATED_NORMAL_STDDEV == 0.87962566103423978  # Keras's literal
+    # Samples: he_normal divided by its pre-truncation std is a truncated standard normal.
+    shape = (1000, 1000)
+    z = he_normal(shape, rng=0).astype(np.float64) / he_normal.stddev(shape)
+    assert np.abs(z).max() <= 2.0 + 1e-6  # float32 rounding of 2 * stddev
+    # Standard error of a sample std: sqrt((m4 - var^2) / (4 var n)), with the truncated
+    # fourth moment m4 = (-2 b^3 phi(b) + 3 (mass - 2 b phi(b))) / mass.
+    var = derived**2
+    m4 = (-2 * b**3 * phi(b) + 3 * (mass - 2 * b * phi(b))) / mass
+    se = math.sqrt((m4 - var**2) / (4 * var * z.size))
+    assert abs(z.std() - derived) < 4 * se
+
+
+# --- Keras vs PyTorch ------------------------------------------------------------------
+
+
+def test_layouts_give_the_same_fans_only_with_the_right_axes():
+    assert compute_fans((3, 3, 64, 128)) == (576, 1152)
+    assert compute_fans((128, 64, 3, 3), in_axis=1, out_axis=0) == (576, 1152)
+    assert compute_fans((128, 64, 3, 3)) == (3 * 128 * 64, 3 * 128 * 64)  # wrong axes
+    torch_he = VarianceScaling(2.0, "fan_in", in_axis=1, out_axis=0)
+    assert torch_he.variance((300, 784)) == pytest.approx(2 / 784)
+    assert he_normal.variance((300, 784)) == pytest.approx(2 / 300)  # fans swapped
+
+
+def test_pytorch_default_linear_init_is_standard_uniform_with_variance_one_third_fan_in():
+    # kaiming_uniform_(a=sqrt 5): gain^2 = 2 / (1 + 5), bound gain * sqrt(3 / fan_in).
+    gain = torch_gain("leaky_relu", math.sqrt(5))
+    assert gain**2 == pytest.approx(1 / 3)
+    fan_in = 784
+    assert gain * math.sqrt(3 / fan_in) == pytest.approx(1 / math.sqrt(fan_in))
+    assert standard_uniform.limit((fan_in, 300)) == pytest.approx(1 / math.sqrt(fan_in))
+    assert standard_uniform.variance((fan_in, 300)) == pytest.approx(1 / (3 * fan_in))
+    # On ReLU layers: a factor (1/3) / 2 = 1/6 per layer.
+    q = propagate_variance("relu", 1 / 3, 30)
+    assert q[-1] == pytest.approx(6.0**-30, rel=1e-10)
+
+
+def test_truncated_and_untruncated_normals_share_the_variance_but_not_the_tails():
+    shape = (784, 300)
+    n = math.prod(shape)
+    target = 2 / 784
+    keras = he_normal(shape, rng=0).astype(np.float64)
+    jax_normal = VarianceScaling(2.0, "fan_in", "untruncated_normal")(shape, rng=0)
+    jax_normal = jax_normal.astype(np.float64)
+    # Keras's "normal" is its truncated normal.
+    assert VarianceScaling(2.0, "fan_in", "normal").stddev(shape) == he_normal.stddev(shape)
+    # Variance: standard error <= sqrt(2 / n) * var (normal kurtosis 3; truncation lowers it).
+    for w in (keras, jax_normal):
+        assert abs(w.var() - target) < 4 * math.sqrt(2 / n) * target
+    std = math.sqrt(target)
+    assert np.abs(keras).max() <= 2 / TRUNCATED_NORMAL_STDDEV * std * (1 + 1e-6)
+    # Untruncated: P(|z| > 4) = 6.3e-5, about 15 of 235,200 draws; none beyond 2.28 would be
+    # a probability of (1 - 0.0226)^n, effectively 0.
+    assert np.abs(jax_normal).max() > 4 * std
