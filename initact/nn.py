@@ -21,6 +21,8 @@ MLP(
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import itertools
 import math
 import numbers
@@ -187,7 +189,8 @@ class ActivationLayer(Layer):
         **params: object,
     ) -> None:
         super().__init__()
-        self.activation = get_activation(activation, **params)
+        # A copy: RReLU and PReLU keep per-layer state, so layers must never share one.
+        self.activation = copy.deepcopy(get_activation(activation, **params))
         self.per_unit = bool(per_unit)
         if isinstance(self.activation, RReLU):
             self.activation.rng = as_generator(rng)
@@ -667,7 +670,7 @@ class History:
                 line += f"  {self.val_loss[i]:8.4f}  {self.val_accuracy[i]:12.4f}"
             lines.append(line)
         if self.diverged:
-            lines.append("stopped: the loss became NaN or infinite")
+            lines.append("stopped: the training or validation loss became NaN or infinite")
         return "\n".join(lines)
 
 
@@ -682,6 +685,24 @@ def _progress_enabled(progress: bool | None) -> bool:
         return True
     shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
     return type(shell).__name__ == "ZMQInteractiveShell"
+
+
+@contextlib.contextmanager
+def _progress_bar(progress: bool | None, total: int):
+    """A tqdm bar when progress is on and tqdm is installed (book extra), else None."""
+    bar = None
+    if _progress_enabled(progress):
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:  # the bar is a nicety
+            tqdm = None
+        if tqdm is not None:
+            bar = tqdm(total=total, desc="fit", unit="step", leave=False)
+    try:
+        yield bar
+    finally:
+        if bar is not None:
+            bar.close()
 
 
 def _check_labels(y: object, n: int, model: MLP, loss: str, name: str) -> np.ndarray:
@@ -772,7 +793,7 @@ def fit(
     may define ``on_train_begin(model)``, ``on_step_end(model, step, optimizer)``
     (after each update) and ``on_epoch_end(model, epoch, history)``.
     Every argument is checked before the model is touched. Training stops
-    early, with ``history.diverged`` set, if the loss stops being finite.
+    early, with ``history.diverged`` set, if the training or validation loss stops being finite.
 
     ``progress``: True shows a tqdm bar, False never; None shows it in a
     terminal or notebook unless the environment sets ``INITACT_PROGRESS=0``
@@ -802,27 +823,23 @@ def fit(
     gen = as_generator(rng)
     callbacks = list(callbacks)
     loss_fn = _LOSSES[loss]
-    steps_per_epoch = math.ceil(X.shape[0] / batch_size)
-    bar = None
-    if _progress_enabled(progress):
-        try:
-            from tqdm.auto import tqdm
-        except ImportError:  # the bar is a nicety; tqdm comes with the book extra
-            tqdm = None
-        if tqdm is not None:
-            bar = tqdm(total=epochs * steps_per_epoch, desc="fit", unit="step", leave=False)
+    total_steps = epochs * math.ceil(X.shape[0] / batch_size)
 
     history = History()
     for cb in callbacks:
         if hasattr(cb, "on_train_begin"):
             cb.on_train_begin(model)
     step = 0
+    # Overflow is expected when a too-large learning rate blows training up (in the
+    # updates, the validation pass or a callback's probe); the loss check reports
+    # it as history.diverged instead of a warning.
     try:
-        for epoch in range(1, epochs + 1):
-            model.train()
-            # Overflow is expected when a too-large learning rate blows training
-            # up; the loss check reports it as history.diverged, not as a warning.
-            with np.errstate(over="ignore", invalid="ignore"):
+        with (
+            np.errstate(over="ignore", invalid="ignore"),
+            _progress_bar(progress, total_steps) as bar,
+        ):
+            for epoch in range(1, epochs + 1):
+                model.train()
                 result = _train_one_epoch(
                     model,
                     X,
@@ -835,22 +852,23 @@ def fit(
                     bar,
                     step,
                 )
-            if result is None:
-                history.diverged = True
-                break
-            mean_loss, accuracy, step = result
-            history.epoch.append(epoch)
-            history.loss.append(mean_loss)
-            history.accuracy.append(accuracy if loss == "cross_entropy" else math.nan)
-            if X_val is not None:
-                val_loss, val_acc = evaluate(model, X_val, y_val, loss)
-                history.val_loss.append(val_loss)
-                history.val_accuracy.append(val_acc)
-            for cb in callbacks:
-                if hasattr(cb, "on_epoch_end"):
-                    cb.on_epoch_end(model, epoch, history)
+                if result is None:
+                    history.diverged = True
+                    break
+                mean_loss, accuracy, step = result
+                history.epoch.append(epoch)
+                history.loss.append(mean_loss)
+                history.accuracy.append(accuracy if loss == "cross_entropy" else math.nan)
+                if X_val is not None:
+                    val_loss, val_acc = evaluate(model, X_val, y_val, loss)
+                    history.val_loss.append(val_loss)
+                    history.val_accuracy.append(val_acc)
+                for cb in callbacks:
+                    if hasattr(cb, "on_epoch_end"):
+                        cb.on_epoch_end(model, epoch, history)
+                if history.val_loss and not math.isfinite(history.val_loss[-1]):
+                    history.diverged = True  # the weights are past use even if the
+                    break  # training batches' loss has not overflowed yet
     finally:
-        if bar is not None:
-            bar.close()
         model.eval()
     return history

@@ -18,7 +18,6 @@ which predicts the same per-layer variances for an infinitely wide layer.
 
 from __future__ import annotations
 
-import copy
 import numbers
 from dataclasses import dataclass
 
@@ -134,8 +133,7 @@ def propagate(
     fan_in = n_inputs
     for _ in range(depth):
         dense = Dense(fan_in, width, init, rng=gen, dtype=dtype)
-        # Each layer gets its own activation object (RReLU keeps per-call state).
-        layers.append((dense, ActivationLayer(copy.deepcopy(act)).eval()))
+        layers.append((dense, ActivationLayer(act).eval()))  # each layer copies act
         fan_in = width
 
     x = gen.standard_normal((n_samples, n_inputs)).astype(dtype)

@@ -5,8 +5,9 @@ import math
 import numpy as np
 import pytest
 
-from initact.activations import ACTIVATIONS
+from initact.activations import ACTIVATIONS, RReLU
 from initact.data import load_digits, make_spirals
+from initact.diagnostics import DeadChart
 from initact.nn import (
     SGD,
     AlphaDropout,
@@ -132,6 +133,20 @@ def test_rrelu_train_mode_draws_slopes_and_eval_mode_uses_their_mean():
     np.testing.assert_array_equal(grad, -b)
     model.eval()
     np.testing.assert_allclose(layer.forward(x), -11 / 48 * np.ones_like(x))
+
+
+def test_layers_never_share_an_activation_object():
+    # RReLU remembers the slopes of its last forward pass; shared, layer 1's backward
+    # would use layer 2's slopes.
+    rrelu = RReLU(rng=0)
+    model = mlp([3, 4, 5, 2], activation=rrelu, rng=0, dtype=np.float64)
+    first, second = (layer.activation for layer in model.activation_layers)
+    assert first is not second and first is not rrelu
+    model.train()
+    x = np.random.default_rng(1).standard_normal((6, 3))
+    model.forward(x)
+    model.backward(np.ones((6, 2)))
+    assert first.last_slopes.shape == (6, 4) and second.last_slopes.shape == (6, 5)
 
 
 def test_softmax_cross_entropy_is_stable_and_matches_the_definition():
@@ -325,19 +340,27 @@ def test_fit_history_has_validation_metrics_and_a_table(digits):
     ]
 
 
-def test_divergence_stops_training_quietly(digits):
-    model = mlp([64, 100, 10], activation="leaky_relu", kernel_init="he_normal", rng=0)
+@pytest.mark.parametrize("lr", [50.0, 1.2])
+def test_divergence_stops_training_quietly(digits, lr):
+    # lr 50 blows up in the first epoch; lr 1.2 finishes an epoch with weights so large
+    # that the validation pass and the callback's probe overflow before the loss does.
+    model = mlp([64, 100, 100, 10], activation="leaky_relu", kernel_init="he_normal", rng=0)
+    probe = DeadChart(digits.X_val)  # probes the blown-up model after every epoch
     h = fit(
         model,
         digits.X_train,
         digits.y_train,
         epochs=5,
         batch_size=32,
-        lr=50.0,
+        lr=lr,
         rng=0,
+        X_val=digits.X_val,
+        y_val=digits.y_val,
+        callbacks=[probe],
         progress=False,
-    )
-    assert h.diverged and len(h.loss) < 5
+    )  # pytest turns any overflow RuntimeWarning into an error
+    assert h.diverged
+    assert len(h.loss) < 5 or not math.isfinite(h.val_loss[-1])
     assert "NaN" in str(h)
 
 
