@@ -1,0 +1,362 @@
+"""The book as readers meet it, checked in a real browser (Debian's Chromium via Playwright).
+
+1. The HTML book (`.ci/build-html` into _build/html), opened from disk with every
+   http(s) request blocked: the table of contents links work, math is typeset by the
+   bundled MathJax with its own fonts, every figure loads.
+2. The Explore chapter in JupyterLab, served on 127.0.0.1 with a random token: run all
+   cells, move the explorer's "depth" slider, and see the figure change; a request
+   without the token is refused.
+
+Screenshots go to _build/screenshots/ (CI keeps them as artifacts). Both tests skip on
+a machine without /usr/bin/chromium, except under CI=true, where they fail instead:
+CI must run them (.ci/run installs Debian's chromium).
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOK = ROOT / "book"
+HTML = ROOT / "_build" / "html"
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+EXPLORE = BOOK / "06_explore.ipynb"
+
+# Headless Chromium as root needs --no-sandbox; the rest stop its background traffic
+# (updates, sync, field trials), which this machine's closed network would refuse anyway.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _unavailable(reason: str):
+    """Skip on a developer's machine; fail under CI, which must run the browser tests."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true but {reason}: .ci/run must install it", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} not found (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Playwright's Python client is not installed (pip install -e '.[browser]')")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Traffic:
+    """What pages did: http(s) requests (blocked unless allowed), failed loads, JS errors."""
+
+    def __init__(self, context, allow_prefix: str | None = None):
+        self.blocked: list[str] = []
+        self.failed: list[str] = []
+        self.exceptions: list[str] = []  # uncaught JavaScript exceptions
+        self.console_errors: list[str] = []
+        self.allow_prefix = allow_prefix
+        context.route("http*://**", self._route)
+
+    def _route(self, route):
+        url = route.request.url
+        if self.allow_prefix and url.startswith(self.allow_prefix):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+    def watch(self, page):
+        page.on("requestfailed", lambda request: self.failed.append(request.url))
+        page.on("pageerror", lambda error: self.exceptions.append(str(error)))
+        page.on(
+            "console",
+            lambda message: (
+                self.console_errors.append(message.text) if message.type == "error" else None
+            ),
+        )
+        return page
+
+
+# --------------------------------------------------------------------------- the HTML book
+
+
+def _book_is_fresh() -> bool:
+    """_build/html is newer than everything it is built from."""
+    index = HTML / "index.html"
+    if not index.exists():
+        return False
+    sources = [*BOOK.glob("*.ipynb"), *BOOK.glob("*.md"), BOOK / "conf.py", ROOT / "package.json"]
+    sources += [*(BOOK / "_static").glob("*"), ROOT / "package-lock.json"]
+    built = index.stat().st_mtime
+    return all(source.stat().st_mtime < built for source in sources if source.exists())
+
+
+@pytest.fixture(scope="module")
+def html_book() -> Path:
+    """The built book: reused when fresh (.ci/run builds it first), else built now."""
+    if not _book_is_fresh():
+        if shutil.which("npm") is None:
+            _unavailable("npm not found: the HTML book bundles MathJax from the npm registry")
+        result = subprocess.run(
+            ["bash", str(ROOT / ".ci" / "build-html")], capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, f"the HTML build failed:\n{result.stdout}{result.stderr}"
+    return HTML
+
+
+# Text nodes of the page's prose (not code, not outputs, not MathJax's) with a "$" or a
+# TeX command: math that MyST did not recognise, e.g. "$$...$$" inside a paragraph.
+PROSE_WITH_TEX = r"""() => {
+    const found = [];
+    const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+        const node = walker.currentNode;
+        if (!/\$|\\[a-zA-Z]/.test(node.textContent)) continue;
+        if (node.parentElement.closest('pre, code, script, mjx-container, .cell_output')) continue;
+        found.push(node.textContent.trim().slice(0, 80));
+    }
+    return found;
+}"""
+
+
+def _chapters(html: Path) -> list[Path]:
+    return sorted(html.glob("[0-9][0-9]_*.html"))
+
+
+def test_html_book_reads_offline_with_toc_math_and_figures(browser, html_book):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    traffic = Traffic(context)  # no http(s) at all: the book is opened from disk
+    page = traffic.watch(context.new_page())
+    chapters = _chapters(html_book)
+    assert len(chapters) >= 2, f"expected the book's chapters in {html_book}"
+
+    # The table of contents in the sidebar lists every chapter, and its links work.
+    page.goto((html_book / "index.html").as_uri())
+    toc = page.locator("nav.bd-docs-nav a.reference.internal")
+    toc_targets = {href.split("#")[0] for href in toc.evaluate_all("as => as.map(a => a.href)")}
+    assert {c.as_uri() for c in chapters} <= toc_targets
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "html_index.png")
+    link = page.locator(f'nav.bd-docs-nav a[href="{chapters[0].name}"]')
+    title = link.inner_text().strip()
+    with page.expect_navigation():
+        link.click()
+    assert page.url.split("#")[0] == chapters[0].as_uri()
+    assert page.locator("section > h1").first.inner_text().startswith(title)
+
+    typeset_pages = tables = 0
+    for chapter in chapters:
+        page.goto(chapter.as_uri())
+        math = page.locator(".math")
+        if math.count():
+            # MathJax 3 typesets once its startup promise resolves: then every math node
+            # holds MathJax's output, none is an error, and its fonts came from _static.
+            page.wait_for_function("() => window.MathJax?.startup?.promise")
+            page.evaluate("() => MathJax.startup.promise")
+            typeset = page.locator(".math mjx-container")
+            assert typeset.count() == math.count(), f"{chapter.name}: math left as TeX"
+            assert page.locator("mjx-merror").count() == 0, f"{chapter.name}: a TeX error"
+            fonts = page.evaluate(
+                "async () => { await document.fonts.ready;"
+                " return [...document.fonts].filter(f => f.status === 'loaded')"
+                ".map(f => f.family); }"
+            )
+            assert any(f.startswith("MJXTEX") for f in fonts), "MathJax's fonts not loaded"
+            typeset_pages += 1
+        # No TeX left in the prose: a "$" or a "\\command" MyST did not take as math.
+        leftovers = page.evaluate(PROSE_WITH_TEX)
+        assert leftovers == [], f"{chapter.name}: TeX shown as text: {leftovers}"
+        tables += page.locator("main table caption", has_text="Table 11-1").count()
+        # Figures: every image decoded (a broken <img> has naturalWidth 0).
+        images = page.locator("main img")
+        assert images.count() > 0, f"{chapter.name} shows no figure"
+        widths = images.evaluate_all(
+            "imgs => Promise.all(imgs.map(i => i.decode().then(() => i.naturalWidth, () => 0)))"
+        )
+        assert all(w > 0 for w in widths), f"{chapter.name}: images failed to load: {widths}"
+        # Saved widget state, where a chapter has it, is drawn by the bundled widget manager.
+        if page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count():
+            page.locator(".jupyter-widgets").first.wait_for()
+        page.screenshot(path=SCREENSHOTS / f"html_{chapter.stem}.png")
+        images.first.scroll_into_view_if_needed()
+        page.screenshot(path=SCREENSHOTS / f"html_{chapter.stem}_figure.png")
+
+    assert typeset_pages > 0, "no chapter shows math"
+    assert tables > 0, "no chapter shows Table 11-1 as a table"
+    assert traffic.blocked == [], "the book tried to load from the internet"
+    assert traffic.failed == [], "files the pages need are missing from _build/html"
+    assert traffic.exceptions == [], "JavaScript exceptions on the pages"
+    assert traffic.console_errors == [], "errors in the browser console"
+    context.close()
+
+
+# --------------------------------------------------------------------------- JupyterLab
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str, token: str | None = None) -> http.client.HTTPResponse:
+    """One GET, redirects not followed, the token (if any) in the Authorization header."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+    headers = {"Authorization": f"token {token}"} if token else {}
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response
+
+
+@pytest.fixture
+def jupyterlab(tmp_path):
+    """JupyterLab on 127.0.0.1:<free port> with a random token, serving a copy of Explore.
+
+    The notebook is copied so a run never touches the committed one; settings,
+    workspaces, config and runtime files live in tmp_path, so nothing leaks in or out.
+    """
+    if not EXPLORE.exists():
+        pytest.fail(f"{EXPLORE.relative_to(ROOT)} is missing", pytrace=False)
+    root = tmp_path / "root"
+    root.mkdir()
+    shutil.copy(EXPLORE, root / EXPLORE.name)
+    token, port = secrets.token_hex(24), _free_port()
+    env = dict(os.environ)
+    for name in ("config", "data", "runtime", "ipython"):
+        (tmp_path / name).mkdir()
+    env.update(
+        JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
+        JUPYTER_DATA_DIR=str(tmp_path / "data"),  # no user kernelspecs: the venv's python3
+        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+        IPYTHONDIR=str(tmp_path / "ipython"),
+        JUPYTER_PLATFORM_DIRS="1",
+    )
+    command = [
+        sys.executable, "-m", "jupyterlab", "--no-browser",
+        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+        f"--LabServerApp.user_settings_dir={tmp_path / 'settings'}",
+        f"--LabServerApp.workspaces_dir={tmp_path / 'workspaces'}",
+        "--LabApp.news_url=None",  # no announcements fetched from the internet
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]  # fmt: skip
+    if os.geteuid() == 0:
+        command.append("--allow-root")  # CI and these machines run as root
+    # Answer once what a new JupyterLab asks: no news from the internet (its toast would
+    # cover the page), and start the notebook's own kernel without a dialog.
+    settings = {
+        "apputils-extension/notification": '{"fetchNews": "false", "checkForUpdates": false}',
+        "notebook-extension/tracker": '{"autoStartDefaultKernel": true}',
+    }
+    for name, value in settings.items():
+        path = tmp_path / "settings" / "@jupyterlab" / f"{name}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(value)
+    log = (tmp_path / "server.log").open("w")
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert server.poll() is None, (tmp_path / "server.log").read_text()
+            try:
+                if _get(base + "api/status", token).status == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "JupyterLab did not start in 30 s"
+            time.sleep(0.2)
+        yield base, token
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+def test_explore_chapter_runs_in_jupyterlab_and_its_slider_redraws(browser, jupyterlab):
+    base, token = jupyterlab
+
+    # The server refuses whoever lacks the token: the API answers 403, the app redirects
+    # to the login page; with the token both answer.
+    assert _get(base + "api/contents").status == 403
+    assert _get(base + "api/contents", token).status == 200
+    app_without_token = _get(base + f"lab/tree/{EXPLORE.name}")
+    assert app_without_token.status == 302
+    assert "/login" in app_without_token.getheader("Location", "")
+
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    traffic = Traffic(context, allow_prefix=base)  # only our server; nothing off-machine
+    page = traffic.watch(context.new_page())
+    page.goto(base + f"lab/tree/{EXPLORE.name}?token={token}")
+    page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=30_000)
+    # The status bar reads "<kernel> | Idle" once the notebook's kernel is connected.
+    kernel_status = page.locator(".jp-StatusBar-TextItem", has_text=re.compile(r"\| Idle$"))
+    kernel_status.wait_for(timeout=30_000)
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        # Run > Run All Cells, as a reader would.
+        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+        page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+
+        slider = page.locator(".widget-slider", has=page.locator(".widget-label", has_text="depth"))
+        slider.first.wait_for(timeout=45_000)
+        slider = slider.first
+        # The explorer is the box of widgets around the slider; its figure is the PNG image
+        # its Output widget shows (the kernel sends it with the explorer's first state).
+        explorer = slider.evaluate_handle("slider => slider.closest('.widget-vbox')")
+        figure = "box => box.querySelector('.widget-output img')?.src"
+        page.wait_for_function(f"box => ({figure})(box)", arg=explorer)
+        before = explorer.evaluate(figure)
+        readout = slider.locator(".widget-readout").inner_text()
+
+        # Move the slider as a reader can with the keyboard: focus its handle, press Right
+        # once (one step, one redraw), then wait for the kernel to send the new figure.
+        handle = slider.locator(".noUi-handle")
+        handle.focus()
+        handle.press("ArrowRight")
+        page.wait_for_function(f"([box, old]) => ({figure})(box) !== old", arg=[explorer, before])
+        kernel_status.wait_for()  # idle again: the redraw is complete
+        after = explorer.evaluate(figure)
+        assert slider.locator(".widget-readout").inner_text() != readout
+        assert after.startswith("data:image/png") and after != before
+        explorer.evaluate("box => box.scrollIntoView({block: 'start'})")
+        page.screenshot(path=SCREENSHOTS / "jupyterlab_explore.png")
+        explorer.as_element().screenshot(path=SCREENSHOTS / "explorer.png")  # for the README
+    except Exception:
+        page.screenshot(path=SCREENSHOTS / "jupyterlab_explore_failed.png")
+        raise
+    assert traffic.blocked == [], "JupyterLab or the notebook tried to reach the internet"
+    assert traffic.exceptions == [], "JavaScript exceptions in JupyterLab"
+    context.close()
