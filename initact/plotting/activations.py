@@ -163,7 +163,9 @@ def plot_activations(
         ax.set_ylabel(ylabel)
         ax.set_title(panel_title)
         ax.grid(True, alpha=0.3)
-        ax.legend(fontsize="small", loc="upper left")
+    # One legend: the derivative panel uses the same colours, and a second legend
+    # there would cover the f'(z) = 1 lines.
+    ax_f.legend(fontsize="small", loc="upper left")
     return fig
 
 
