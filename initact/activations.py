@@ -43,10 +43,11 @@ from __future__ import annotations
 import difflib
 import inspect
 import math
-import numbers
 from typing import Any
 
 import numpy as np
+
+from . import _checks
 
 __all__ = [
     "ACTIVATIONS",
@@ -282,26 +283,6 @@ def _gaussian_tail(y: np.ndarray) -> np.ndarray:
 # --- parameter checks -------------------------------------------------------
 
 
-def _check_real(
-    owner: str, name: str, value: Any, *, minimum: float | None = None, strict: bool = False
-) -> float:
-    """``value`` as a finite float, else a TypeError/ValueError naming ``name``."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(
-            f"{owner}: {name} must be a real number, got {value!r} ({type(value).__name__})"
-        )
-    try:
-        number = float(value)
-    except OverflowError:
-        number = math.inf
-    if not math.isfinite(number):
-        raise ValueError(f"{owner}: {name} must be a finite number, got {value!r}")
-    if minimum is not None and (number < minimum or (strict and number == minimum)):
-        relation = ">" if strict else ">="
-        raise ValueError(f"{owner}: {name} must be {relation} {minimum}, got {value!r}")
-    return number
-
-
 def _same(a: Any, b: Any) -> bool:
     """Parameter equality that also works for arrays."""
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
@@ -504,7 +485,7 @@ class LeakyReLU(Activation):
     kinks = (0.0,)
 
     def __init__(self, alpha: float = 0.01) -> None:
-        self.alpha = _check_real("LeakyReLU", "alpha", alpha, minimum=0.0)
+        self.alpha = _checks.real(alpha, "LeakyReLU: alpha", at_least=0)
 
     def _params(self) -> dict[str, Any]:
         return {"alpha": self.alpha}
@@ -568,8 +549,11 @@ class RReLU(Activation):
             raise ValueError(f"RReLU: form must be 'slope' or 'divisor', got {form!r}")
         self.form = form
         # Divisors must be positive; slopes may be 0 (then it is a ReLU).
-        lower = _check_real("RReLU", "lower", lower, minimum=0.0, strict=form == "divisor")
-        upper = _check_real("RReLU", "upper", upper)
+        if form == "divisor":
+            lower = _checks.real(lower, "RReLU: lower", above=0)
+        else:
+            lower = _checks.real(lower, "RReLU: lower", at_least=0)
+        upper = _checks.real(upper, "RReLU: upper")
         if lower > upper:
             raise ValueError(f"RReLU: lower must be <= upper, got lower={lower!r}, upper={upper!r}")
         self.lower, self.upper = lower, upper
@@ -701,7 +685,7 @@ class PReLU(Activation):
                     raise ValueError("PReLU: alpha must be finite, got non-finite slopes")
                 self._alpha = np.array(array, dtype=np.float64)  # a copy, never shared
                 return
-        self._alpha = _check_real("PReLU", "alpha", value)
+        self._alpha = _checks.real(value, "PReLU: alpha")
 
     def _slope(self, x: np.ndarray) -> float | np.ndarray:
         """The slope, after checking that per-unit slopes match the last axis of x."""
@@ -758,7 +742,7 @@ class ELU(Activation):
     kinks = (0.0,)
 
     def __init__(self, alpha: float = 1.0) -> None:
-        self.alpha = _check_real("ELU", "alpha", alpha, minimum=0.0)
+        self.alpha = _checks.real(alpha, "ELU: alpha", at_least=0)
 
     def _params(self) -> dict[str, Any]:
         return {"alpha": self.alpha}
@@ -873,7 +857,7 @@ class Swish(Activation):
     name = "swish"
 
     def __init__(self, beta: float = 1.0) -> None:
-        self.beta = _check_real("Swish", "beta", beta, minimum=0.0, strict=True)
+        self.beta = _checks.real(beta, "Swish: beta", above=0)
 
     def _params(self) -> dict[str, Any]:
         return {"beta": self.beta}

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import _checks
 from .initializers import as_generator
 
 __all__ = [
@@ -56,27 +57,9 @@ __all__ = [
 # --------------------------------------------------------------------------- helpers
 
 
-def _check_int(value, name: str, minimum: int) -> int:
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
-
-
-def _check_float(value, name: str, *, low: float, high: float = np.inf, closed: bool) -> float:
-    """A finite real number in [low, high) (closed=True) or (low, high) (closed=False)."""
-    if not isinstance(value, numbers.Real) or isinstance(value, bool):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    value = float(value)
-    ok_low = value >= low if closed else value > low
-    if not (np.isfinite(value) and ok_low and value < high):
-        left = "[" if closed else "("
-        raise ValueError(f"{name} must be in {left}{low}, {high}), got {value}")
-    return value
-
-
 def _float_dtype(dtype) -> np.dtype:
+    """Any floating dtype, longdouble included. Unlike ``_checks.float_dtype``, a dtype of
+    another kind is a ValueError here: the loaders' documented and tested contract."""
     try:
         dt = np.dtype(dtype)
     except TypeError as err:
@@ -204,8 +187,8 @@ class Splits:
 
 
 def _split_sizes(n: int, val_size, test_size) -> tuple[int, int]:
-    val_size = _check_float(val_size, "val_size", low=0.0, high=1.0, closed=True)
-    test_size = _check_float(test_size, "test_size", low=0.0, high=1.0, closed=True)
+    val_size = _checks.real(val_size, "val_size", at_least=0, below=1)
+    test_size = _checks.real(test_size, "test_size", at_least=0, below=1)
     if val_size + test_size >= 1:
         raise ValueError(
             f"val_size + test_size must be < 1 to leave training rows, "
@@ -304,9 +287,9 @@ def make_spirals(n_samples=1000, *, noise=0.1, turns=1.5, rng=None, dtype=np.flo
     >>> X.shape, X.dtype, y.tolist().count(1)
     ((6, 2), dtype('float32'), 3)
     """
-    n_samples = _check_int(n_samples, "n_samples", 2)
-    noise = _check_float(noise, "noise", low=0.0, closed=True)
-    turns = _check_float(turns, "turns", low=0.0, closed=False)
+    n_samples = _checks.integer(n_samples, "n_samples", at_least=2)
+    noise = _checks.real(noise, "noise", at_least=0)
+    turns = _checks.real(turns, "turns", above=0)
     dtype = _float_dtype(dtype)
     rng = as_generator(rng)
 
@@ -348,14 +331,14 @@ def make_teacher(
     >>> X.shape, sorted(set(y.tolist()))
     ((200, 5), [0, 1])
     """
-    n_samples = _check_int(n_samples, "n_samples", 1)
-    n_features = _check_int(n_features, "n_features", 1)
-    n_classes = _check_int(n_classes, "n_classes", 2)
+    n_samples = _checks.integer(n_samples, "n_samples")
+    n_features = _checks.integer(n_features, "n_features")
+    n_classes = _checks.integer(n_classes, "n_classes", at_least=2)
     if isinstance(hidden, numbers.Integral) and not isinstance(hidden, bool):
         hidden = (hidden,)
     if not isinstance(hidden, Sequence) or isinstance(hidden, str):
         raise TypeError(f"hidden must be an int or a sequence of ints, got {hidden!r}")
-    hidden = tuple(_check_int(h, "hidden width", 1) for h in hidden)
+    hidden = tuple(_checks.integer(h, "hidden width") for h in hidden)
     dtype = _float_dtype(dtype)
     rng = as_generator(rng)
 
@@ -586,7 +569,7 @@ def fetch_fashion_mnist(cache_dir=None, *, download=True, base_url=None, timeout
         sorted(paths)  # ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz', ...]
     """
     mirrors = _mirror_list(base_url)
-    timeout = _check_float(timeout, "timeout", low=0.0, closed=False)
+    timeout = _checks.real(timeout, "timeout", above=0)
     folder = (
         Path(cache_dir).expanduser() if cache_dir is not None else data_home() / "fashion-mnist"
     )
@@ -678,7 +661,7 @@ def load_fashion_mnist(
         fm  # Splits('fashion-mnist', n_features=784, n_classes=10, train=50000, val=10000, ...)
     """
     dtype = _float_dtype(dtype)
-    val_size = _check_float(val_size, "val_size", low=0.0, high=1.0, closed=True)
+    val_size = _checks.real(val_size, "val_size", at_least=0, below=1)
     rng = as_generator(seed, name="seed")
     paths = fetch_fashion_mnist(cache_dir, download=download, base_url=base_url)
     X_full, y_full = _read_fashion_pair(

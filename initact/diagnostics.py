@@ -26,11 +26,11 @@
 from __future__ import annotations
 
 import math
-import numbers
 from typing import NamedTuple
 
 import numpy as np
 
+from . import _checks
 from .activations import Sigmoid, Tanh
 from .initializers import as_generator
 from .nn import MLP, ActivationLayer
@@ -48,23 +48,6 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- checks
-
-
-def _positive_int(value: object, name: str) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a positive integer, got {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value}")
-    return int(value)
-
-
-def _real(value: object, name: str) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {value!r}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}")
-    return value
 
 
 def _check_model(model: object) -> MLP:
@@ -169,9 +152,7 @@ def is_born_dead(model: MLP, X: object, atol: float = 0.0) -> bool:
     X = model.check_inputs(X)
     if X.shape[0] < 2:
         raise ValueError(f"X must hold at least 2 samples to tell a constant output, got {len(X)}")
-    atol = _real(atol, "atol")
-    if atol < 0:
-        raise ValueError(f"atol must be >= 0, got {atol}")
+    atol = _checks.real(atol, "atol", at_least=0)
     out = model.predict(X)
     with np.errstate(invalid="ignore"):  # inf - inf: NaN, which is not constant
         spread = np.abs(out - out[:1])
@@ -207,8 +188,8 @@ def born_dead_exact(width: int, depth: int) -> float:
     >>> born_dead_exact(1, 1), born_dead_exact(2, 2)
     (0.5, 0.4375)
     """
-    width = _positive_int(width, "width")
-    depth = _positive_int(depth, "depth")
+    width = _checks.integer(width, "width")
+    depth = _checks.integer(depth, "depth")
     # 1 - (1 - q)^L via log1p/expm1: exact to rounding even when q = 2^-N is tiny.
     return float(-math.expm1(depth * math.log1p(-(2.0**-width))))
 
@@ -251,29 +232,22 @@ def born_dead_probability(
     >>> abs(result.estimate - result.exact) < 5 * result.stderr
     True
     """
-    width = _positive_int(width, "width")
-    depth = _positive_int(depth, "depth")
-    trials = _positive_int(trials, "trials")
+    width = _checks.integer(width, "width")
+    depth = _checks.integer(depth, "depth")
+    trials = _checks.integer(trials, "trials")
     gen = as_generator(rng)
     if x is None:
         x = gen.standard_normal(width)
     else:
-        x = np.asarray(x)
-        if x.dtype.kind not in "biuf":
-            raise TypeError(f"x must hold real numbers, got dtype {x.dtype}")
-        if x.ndim != 1 or x.size == 0:
-            raise ValueError(f"x must be a non-empty 1-D vector, got shape {x.shape}")
-        if not np.isfinite(x).all():
-            raise ValueError("x contains NaN or infinite values")
+        x = _checks.real_array(x, "x")
         if not np.any(x):
             raise ValueError("x must be nonzero: a zero input is dead in every net")
-        x = x.astype(np.float64)
     x = x / np.abs(x).max()  # the same signs at any scale; this one cannot overflow
     widest = max(width, x.size)
     if batch is None:
         batch = max(1, _BATCH_ELEMENTS // (widest * width))
     else:
-        batch = _positive_int(batch, "batch")
+        batch = _checks.integer(batch, "batch")
 
     dead = 0
     for start in range(0, trials, batch):
@@ -363,14 +337,10 @@ class Recorder:
         hist_max: float = 10.0,
         saturation: float = 0.97,
     ) -> None:
-        self.every = _positive_int(every, "every")
-        self.bins = _positive_int(bins, "bins")
-        self.hist_max = _real(hist_max, "hist_max")
-        if self.hist_max <= 0:
-            raise ValueError(f"hist_max must be > 0, got {self.hist_max}")
-        self.saturation = _real(saturation, "saturation")
-        if not 0.5 < self.saturation < 1:
-            raise ValueError(f"saturation must lie in (0.5, 1), got {self.saturation}")
+        self.every = _checks.integer(every, "every")
+        self.bins = _checks.integer(bins, "bins")
+        self.hist_max = _checks.real(hist_max, "hist_max", above=0)
+        self.saturation = _checks.real(saturation, "saturation", above=0.5, below=1)
         self.bin_edges = np.linspace(0.0, self.hist_max, self.bins + 1)
         self._rows: dict[str, list] = {name: [] for name in self._ARRAYS}
         self._weight_names: list[str] | None = None

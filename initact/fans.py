@@ -21,6 +21,8 @@ import math
 import numbers
 from collections.abc import Sequence
 
+from . import _checks
+
 __all__ = ["compute_fans", "validate_shape"]
 
 
@@ -59,11 +61,10 @@ def validate_shape(shape: object, *, name: str = "shape", min_rank: int = 2) -> 
 
 
 def _normalize_axis(axis: object, rank: int, name: str) -> int:
-    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
-        raise TypeError(f"{name} must be an integer axis, got {axis!r}")
+    axis = _checks.integer(axis, name, at_least=None)
     if not -rank <= axis < rank:
         raise ValueError(f"{name}={axis} is out of range for a kernel of rank {rank}")
-    return int(axis) % rank
+    return axis % rank
 
 
 def compute_fans(shape: Sequence[int], in_axis: int = -2, out_axis: int = -1) -> tuple[int, int]:

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import _checks
 from .fans import compute_fans, validate_shape
 
 __all__ = [
@@ -84,24 +85,6 @@ def as_generator(rng: object, *, name: str = "rng") -> np.random.Generator:
     raise TypeError(
         f"{name} must be an int seed, a numpy.random.Generator or None, got {type(rng).__name__}"
     )
-
-
-def _float_dtype(dtype: object) -> np.dtype:
-    try:
-        resolved = np.dtype(dtype)
-    except TypeError as err:
-        raise TypeError(f"dtype must be a floating dtype such as float32, got {dtype!r}") from err
-    if resolved not in (np.float16, np.float32, np.float64):
-        raise TypeError(
-            f"dtype must be float16, float32 or float64 (weights are real numbers), got {resolved}"
-        )
-    return resolved
-
-
-def _real(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {value!r}")
-    return float(value)
 
 
 def _fill_in_chunks(
@@ -179,10 +162,7 @@ class VarianceScaling(Initializer):
     out_axis: int = -1
 
     def __post_init__(self) -> None:
-        scale = _real(self.scale, "scale")
-        if not math.isfinite(scale) or scale <= 0:
-            raise ValueError(f"scale must be a positive finite number, got {self.scale!r}")
-        object.__setattr__(self, "scale", scale)
+        object.__setattr__(self, "scale", _checks.real(self.scale, "scale", above=0))
         if not isinstance(self.mode, str) or self.mode.lower() not in _MODES:
             raise ValueError(f"mode must be one of {', '.join(_MODES)}; got {self.mode!r}")
         object.__setattr__(self, "mode", self.mode.lower())
@@ -193,9 +173,7 @@ class VarianceScaling(Initializer):
             )
         object.__setattr__(self, "distribution", dist.lower())
         for name in ("in_axis", "out_axis"):
-            axis = getattr(self, name)
-            if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
-                raise TypeError(f"{name} must be an integer axis, got {axis!r}")
+            _checks.integer(getattr(self, name), name, at_least=None)
 
     def __repr__(self) -> str:
         axes = (
@@ -242,7 +220,7 @@ class VarianceScaling(Initializer):
         self, shape: Sequence[int], rng: object = None, dtype: object = np.float32
     ) -> np.ndarray:
         shape = validate_shape(shape)
-        dtype = _float_dtype(dtype)
+        dtype = _checks.float_dtype(dtype)
         gen = as_generator(rng)
         out = np.empty(shape, dtype=dtype)
         work = np.dtype(np.float64) if dtype == np.float64 else np.dtype(np.float32)
@@ -295,16 +273,13 @@ class Orthogonal(Initializer):
     gain: float = 1.0
 
     def __post_init__(self) -> None:
-        gain = _real(self.gain, "gain")
-        if not math.isfinite(gain) or gain <= 0:
-            raise ValueError(f"gain must be a positive finite number, got {self.gain!r}")
-        object.__setattr__(self, "gain", gain)
+        object.__setattr__(self, "gain", _checks.real(self.gain, "gain", above=0))
 
     def __call__(
         self, shape: Sequence[int], rng: object = None, dtype: object = np.float32
     ) -> np.ndarray:
         shape = validate_shape(shape)
-        dtype = _float_dtype(dtype)
+        dtype = _checks.float_dtype(dtype)
         gen = as_generator(rng)
         rows, cols = math.prod(shape[:-1]), shape[-1]
         a = gen.standard_normal((max(rows, cols), min(rows, cols)))

@@ -25,7 +25,6 @@ import contextlib
 import copy
 import itertools
 import math
-import numbers
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -33,6 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import _checks
 from .activations import SELU_ALPHA, SELU_SCALE, PReLU, RReLU, get_activation
 from .activations import Activation as ActivationFunction
 from .initializers import Initializer, Orthogonal, as_generator, get_initializer
@@ -55,31 +55,7 @@ __all__ = [
 ]
 
 
-def _positive_int(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a positive integer, got {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value}")
-    return int(value)
-
-
-def _finite_real(value: object, name: str, *, low: float | None = None, strict: bool = True):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {value!r}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}")
-    if low is not None and (value <= low if strict else value < low):
-        relation = ">" if strict else ">="
-        raise ValueError(f"{name} must be {relation} {low}, got {value}")
-    return value
-
-
-def _model_dtype(dtype: object) -> np.dtype:
-    resolved = np.dtype(dtype)
-    if resolved not in (np.float32, np.float64):
-        raise TypeError(f"dtype must be float32 or float64, got {resolved}")
-    return resolved
+_DTYPES = (np.float32, np.float64)  # what a model computes in
 
 
 # --------------------------------------------------------------------------- layers
@@ -136,12 +112,12 @@ class Dense(Layer):
         dtype: object = np.float32,
     ) -> None:
         super().__init__()
-        self.n_in = _positive_int(n_in, "n_in")
-        self.n_out = _positive_int(n_out, "n_out")
+        self.n_in = _checks.integer(n_in, "n_in")
+        self.n_out = _checks.integer(n_out, "n_out")
         self.kernel_init = get_initializer(kernel_init)
         self._init_name = kernel_init if isinstance(kernel_init, str) else repr(kernel_init)
-        bias = _finite_real(bias_init, "bias_init")
-        dtype = _model_dtype(dtype)
+        bias = _checks.real(bias_init, "bias_init")
+        dtype = _checks.float_dtype(dtype, allowed=_DTYPES)
         self.W = self.kernel_init((self.n_in, self.n_out), rng=rng, dtype=dtype)
         self.b = np.full(self.n_out, bias, dtype=dtype)
         self.params = {"W": self.W, "b": self.b}
@@ -197,7 +173,7 @@ class ActivationLayer(Layer):
         if isinstance(self.activation, PReLU):
             start = np.asarray(self.activation.alpha, dtype=np.float64)
             if per_unit:
-                width = _positive_int(n_units, "n_units")
+                width = _checks.integer(n_units, "n_units")
                 alpha = np.full(width, float(start.mean()))
             else:
                 alpha = np.full(1, float(start.mean()))
@@ -269,9 +245,7 @@ class Dropout(Layer):
 
     def __init__(self, rate: float, *, rng: object = None) -> None:
         super().__init__()
-        self.rate = _finite_real(rate, "rate", low=0.0, strict=False)
-        if self.rate >= 1:
-            raise ValueError(f"rate must be in [0, 1), got {rate}")
+        self.rate = _checks.real(rate, "rate", at_least=0, below=1)
         self.rng = as_generator(rng)
         self.mask: np.ndarray | None = None
 
@@ -302,9 +276,7 @@ class AlphaDropout(Layer):
 
     def __init__(self, rate: float, *, rng: object = None) -> None:
         super().__init__()
-        self.rate = _finite_real(rate, "rate", low=0.0, strict=False)
-        if self.rate >= 1:
-            raise ValueError(f"rate must be in [0, 1), got {rate}")
+        self.rate = _checks.real(rate, "rate", at_least=0, below=1)
         self.rng = as_generator(rng)
         q = 1.0 - self.rate
         self.alpha_prime = -SELU_SCALE * SELU_ALPHA
@@ -343,7 +315,7 @@ class MLP:
         self.layers = list(layers)
         if not self.layers or not any(isinstance(layer, Dense) for layer in self.layers):
             raise ValueError("layers must contain at least one Dense layer")
-        self.dtype = _model_dtype(dtype)
+        self.dtype = _checks.float_dtype(dtype, allowed=_DTYPES)
         self.training = True
 
     @property
@@ -462,12 +434,12 @@ def mlp(
     """
     if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
         raise TypeError(f"sizes must be a list of layer widths, got {type(sizes).__name__}")
-    widths = [_positive_int(n, "sizes") for n in sizes]
+    widths = [_checks.integer(n, "sizes") for n in sizes]
     if len(widths) < 2:
         raise ValueError(f"sizes needs at least an input and an output width, got {sizes!r}")
     if dropout and alpha_dropout:
         raise ValueError("choose dropout or alpha_dropout, not both")
-    dtype = _model_dtype(dtype)
+    dtype = _checks.float_dtype(dtype, allowed=_DTYPES)
     get_initializer(kernel_init)  # fail early on a bad name
     get_activation(activation, **activation_params)  # fail early on a bad name or parameter
     gen = as_generator(rng)
@@ -529,8 +501,8 @@ def lsuv(
     ``max_iter`` rescalings were made. Biases are left as they are.
     """
     X = model.check_inputs(X)
-    tol = _finite_real(tol, "tol", low=0.0)
-    max_iter = _positive_int(max_iter, "max_iter")
+    tol = _checks.real(tol, "tol", above=0)
+    max_iter = _checks.integer(max_iter, "max_iter")
     gen = as_generator(rng)
     orthogonal = Orthogonal()
     for layer in model.dense_layers:
@@ -614,10 +586,8 @@ class SGD:
     """
 
     def __init__(self, lr: float, momentum: float = 0.0, nesterov: bool = False) -> None:
-        self.lr = _finite_real(lr, "lr", low=0.0)
-        self.momentum = _finite_real(momentum, "momentum", low=0.0, strict=False)
-        if self.momentum >= 1:
-            raise ValueError(f"momentum must be in [0, 1), got {momentum}")
+        self.lr = _checks.real(lr, "lr", above=0)
+        self.momentum = _checks.real(momentum, "momentum", at_least=0, below=1)
         if nesterov and self.momentum == 0:
             raise ValueError("nesterov needs momentum > 0")
         self.nesterov = bool(nesterov)
@@ -817,8 +787,8 @@ def fit(
     if X_val is not None:
         X_val = model.check_inputs(X_val, "X_val")
         y_val = _check_labels(y_val, X_val.shape[0], model, loss, "y_val")
-    epochs = _positive_int(epochs, "epochs")
-    batch_size = _positive_int(batch_size, "batch_size")
+    epochs = _checks.integer(epochs, "epochs")
+    batch_size = _checks.integer(batch_size, "batch_size")
     optimizer = SGD(lr, momentum, nesterov)
     gen = as_generator(rng)
     callbacks = list(callbacks)

@@ -18,11 +18,11 @@ which predicts the same per-layer variances for an infinitely wide layer.
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
+from . import _checks
 from .activations import Activation, get_activation
 from .initializers import Initializer, as_generator, get_initializer
 from .nn import ActivationLayer, Dense
@@ -84,14 +84,6 @@ class Propagation:
         return self._per_layer(self.weight_gradients, np.std)
 
 
-def _count(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a positive integer, got {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value}")
-    return int(value)
-
-
 def propagate(
     activation: str | Activation,
     kernel_init: str | Initializer,
@@ -124,9 +116,9 @@ def propagate(
     """
     act = get_activation(activation)
     init = get_initializer(kernel_init)
-    depth, width = _count(depth, "depth"), _count(width, "width")
-    n_samples = _count(n_samples, "n_samples")
-    n_inputs = width if n_inputs is None else _count(n_inputs, "n_inputs")
+    depth, width = _checks.integer(depth, "depth"), _checks.integer(width, "width")
+    n_samples = _checks.integer(n_samples, "n_samples")
+    n_inputs = width if n_inputs is None else _checks.integer(n_inputs, "n_inputs")
     gen = as_generator(rng)
 
     layers: list[tuple[Dense, ActivationLayer]] = []

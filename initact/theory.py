@@ -28,6 +28,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from initact import _checks
 from initact.activations import (
     ELU,
     GELU,
@@ -82,16 +83,6 @@ class Moments(NamedTuple):
     mean: float
     second: float
     derivative_second: float
-
-
-def _check_positive_real(value: object, name: str) -> float:
-    """Return ``value`` as a float if it is a finite real number > 0, else raise."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
-    value = float(value)
-    if not math.isfinite(value) or value <= 0.0:
-        raise ValueError(f"{name} must be finite and > 0, got {value!r}")
-    return value
 
 
 def _resolve(activation: object) -> Activation:
@@ -167,7 +158,7 @@ def moments(activation: object, q: float = 1.0) -> Moments:
     2.0
     """
     act = _resolve(activation)
-    return _moments(act, _check_positive_real(q, "q"))
+    return _moments(act, _checks.real(q, "q", above=0))
 
 
 def _derivative_at_zero_squared(activation: Activation) -> float:
@@ -216,14 +207,6 @@ def recommended_scale(activation: object, criterion: str = "forward") -> float:
     return 1.0 / denominator
 
 
-def _check_depth(depth: object) -> int:
-    if isinstance(depth, bool) or not isinstance(depth, numbers.Integral):
-        raise TypeError(f"depth must be an integer, got {type(depth).__name__} {depth!r}")
-    if depth < 0:
-        raise ValueError(f"depth must be >= 0, got {depth!r}")
-    return int(depth)
-
-
 def propagate_variance(activation: object, scale: float, depth: int, q0: float = 1.0) -> np.ndarray:
     """Pre-activation variance through ``depth`` wide dense layers (mean-field map).
 
@@ -238,10 +221,10 @@ def propagate_variance(activation: object, scale: float, depth: int, q0: float =
     array([1.   , 0.5  , 0.25 , 0.125])
     """
     act = _resolve(activation)
-    scale = _check_positive_real(scale, "scale")
-    depth = _check_depth(depth)
+    scale = _checks.real(scale, "scale", above=0)
+    depth = _checks.integer(depth, "depth", at_least=0)
     q = np.empty(depth + 1)
-    q[0] = _check_positive_real(q0, "q0")
+    q[0] = _checks.real(q0, "q0", above=0)
     for layer in range(depth):
         previous = float(q[layer])
         q[layer + 1] = math.inf if math.isinf(previous) else scale * _moments(act, previous).second
@@ -265,7 +248,7 @@ def backpropagate_variance(
     >>> backpropagate_variance("identity", 1 / 3, 3)  # "standard" init: / 3 per layer
     array([0.11111111, 0.33333333, 1.        ])
     """
-    depth = _check_depth(depth)
+    depth = _checks.integer(depth, "depth", at_least=0)
     q = propagate_variance(activation, scale, max(depth - 1, 0), q0=q0)[:depth]
     act = _resolve(activation)
     slope2 = np.array([_moments(act, float(q_l)).derivative_second for q_l in q])

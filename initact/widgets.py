@@ -31,11 +31,11 @@ import functools
 import html
 import io
 import math
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
+from . import _checks
 from .activations import ACTIVATIONS, Activation, get_activation
 from .diagnostics import DeadChart
 from .initializers import Initializer, Orthogonal, VarianceScaling, get_initializer
@@ -89,24 +89,6 @@ _FIGSIZE = (10.0, 4.0)
 # --------------------------------------------------------------------------- checks
 
 
-def _integer(value: object, name: str, low: int, high: int | None = None) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    if value < low or (high is not None and value > high):
-        span = f">= {low}" if high is None else f"in {low}..{high}"
-        raise ValueError(f"{name} must be an integer {span}, got {value}")
-    return int(value)
-
-
-def _positive(value: object, name: str) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {value!r}")
-    value = float(value)
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be finite and > 0, got {value!r}")
-    return value
-
-
 def _choice(value: object, name: str, options: tuple[str, ...]) -> str:
     if not isinstance(value, str) or value not in options:
         raise ValueError(f"{name} must be one of {', '.join(options)}; got {value!r}")
@@ -149,7 +131,7 @@ def scaled_initializer(preset: str, scale: float | None = None) -> Initializer:
     init = get_initializer(preset)
     if scale is None:
         return init
-    scale = _positive(scale, "scale")
+    scale = _checks.real(scale, "scale", above=0)
     if isinstance(init, VarianceScaling):
         return VarianceScaling(scale, init.mode, init.distribution)
     if isinstance(init, Orthogonal):
@@ -281,10 +263,10 @@ def depth_experiment(
         )
     init = scaled_initializer(initializer, scale)
     scale = initializer_scale(init)
-    depth = _integer(depth, "depth", 1)
-    width = _integer(width, "width", 1)
-    n_samples = _integer(n_samples, "n_samples", 1)
-    seed = _integer(seed, "seed", 0)
+    depth = _checks.integer(depth, "depth")
+    width = _checks.integer(width, "width")
+    n_samples = _checks.integer(n_samples, "n_samples")
+    seed = _checks.integer(seed, "seed", at_least=0)
 
     run = propagate(
         act, init, depth=depth, width=width, n_samples=n_samples, rng=seed,
@@ -419,11 +401,11 @@ def dying_relu_experiment(
     >>> exp.epochs.tolist(), exp.dead_fractions.shape  # epoch 0 is the initialization
     ([0, 1, 2], (3, 2))
     """
-    lr = _positive(lr, "lr")
+    lr = _checks.real(lr, "lr", above=0)
     activation = _choice(activation, "activation", DYING_RELU_ACTIVATIONS)
-    epochs = _integer(epochs, "epochs", 1)
-    batch_size = _integer(batch_size, "batch_size", 1)
-    seed = _integer(seed, "seed", 0)
+    epochs = _checks.integer(epochs, "epochs")
+    batch_size = _checks.integer(batch_size, "batch_size")
+    seed = _checks.integer(seed, "seed", at_least=0)
     data = _digits()
     model = mlp(list(DYING_RELU_SIZES), activation, "he_normal", rng=seed)
     chart = DeadChart(data.X_train)
@@ -590,14 +572,14 @@ class DepthExplorer(_Explorer):
     ) -> None:
         activation = _choice(activation, "activation", ACTIVATIONS)
         initializer = _choice(initializer, "initializer", DEPTH_INITIALIZERS)
-        scale = initializer_scale(initializer) if scale is None else _positive(scale, "scale")
+        scale = initializer_scale(initializer) if scale is None else _checks.real(scale, "scale")
         low, high = _SCALE_LOG2_RANGE
         if not 2.0**low <= scale <= 2.0**high:
             raise ValueError(f"scale must lie in [{2.0**low:g}, {2.0**high:g}], got {scale!r}")
-        depth = _integer(depth, "depth", *_DEPTH_RANGE)
-        width = _integer(width, "width", *_WIDTH_RANGE)
-        seed = _integer(seed, "seed", 0, 2**31 - 1)
-        self.n_samples = _integer(n_samples, "n_samples", 1)
+        depth = _checks.integer(depth, "depth", at_least=_DEPTH_RANGE[0], at_most=_DEPTH_RANGE[1])
+        width = _checks.integer(width, "width", at_least=_WIDTH_RANGE[0], at_most=_WIDTH_RANGE[1])
+        seed = _checks.integer(seed, "seed", at_least=0, at_most=2**31 - 1)
+        self.n_samples = _checks.integer(n_samples, "n_samples")
 
         w = _ipywidgets()
         slider = {"continuous_update": False, "style": {"description_width": "initial"}}
@@ -669,13 +651,13 @@ class DyingReluExplorer(_Explorer):
     def __init__(
         self, lr: float = 0.1, activation: str = "relu", *, epochs: int = 5, seed: int = 0
     ) -> None:
-        lr = _positive(lr, "lr")
+        lr = _checks.real(lr, "lr", above=0)
         low, high = _LR_LOG10_RANGE
         if not 10.0**low <= lr <= 10.0**high:
             raise ValueError(f"lr must lie in [{10.0**low:g}, {10.0**high:.3g}], got {lr!r}")
         activation = _choice(activation, "activation", DYING_RELU_ACTIVATIONS)
-        self.epochs = _integer(epochs, "epochs", 1)
-        self.seed = _integer(seed, "seed", 0)
+        self.epochs = _checks.integer(epochs, "epochs")
+        self.seed = _checks.integer(seed, "seed", at_least=0)
         w = _ipywidgets()
         self.controls = {
             "lr": w.FloatLogSlider(

@@ -166,7 +166,7 @@ def test_rrelu_samples_scatter_the_given_points_and_draw_the_test_line():
     ("z", "y", "slope", "error", "word"),
     [
         ([1.0, 2.0], [1.0], 0.2, ValueError, "same length"),
-        ([1.0, math.nan], [1.0, 2.0], 0.2, ValueError, "z contains NaN"),
+        ([1.0, math.nan], [1.0, 2.0], 0.2, ValueError, "z must hold finite"),
         ([1.0], [1.0], True, TypeError, "eval_slope"),
         ([1.0], [1.0], math.inf, ValueError, "eval_slope"),
     ],

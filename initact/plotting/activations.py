@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import copy
 import math
-import numbers
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from .. import _checks
 from ..activations import Activation, RReLU, get_activation
 from ._style import axes, layer_colors, pyplot
 
@@ -41,27 +41,6 @@ def _z_range(z_range: object) -> tuple[float, float]:
     if not (math.isfinite(low) and math.isfinite(high) and low < high):
         raise ValueError(f"z_range must be finite with low < high, got {z_range!r}")
     return low, high
-
-
-def _count(value: object, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
-
-
-def _finite_1d(values: object, name: str) -> np.ndarray:
-    """A non-empty 1-D float array of finite numbers, else a clear error."""
-    array = np.asarray(values)
-    if array.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must hold real numbers, got dtype {array.dtype}")
-    if array.ndim != 1 or array.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D sequence, got shape {array.shape}")
-    array = array.astype(np.float64)
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or infinite values")
-    return array
 
 
 def _non_empty(mapping: object, name: str) -> Mapping:
@@ -128,7 +107,7 @@ def plot_activations(
     """
     activations = _non_empty(activations, "activations")
     low, high = _z_range(z_range)
-    points = _count(points, "points", 2)
+    points = _checks.integer(points, "points", at_least=2)
     resolved = {str(label): _deterministic(act) for label, act in activations.items()}
 
     plt = pyplot()
@@ -185,7 +164,7 @@ def plot_leaky_relu(
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     ['LeakyReLU, α = 0.01', 'LeakyReLU, α = 0.2']
     """
-    alphas = _finite_1d(alphas, "alphas")
+    alphas = _checks.real_array(alphas, "alphas")
     if np.any(alphas < 0):
         raise ValueError(f"alphas must be >= 0 (the slope for z < 0), got {alphas.tolist()}")
     low, high = _z_range(z_range)
@@ -246,16 +225,13 @@ def plot_rrelu_samples(
     >>> fig.axes[0].get_xlabel()
     'z'
     """
-    z = _finite_1d(z, "z")
-    outputs = _finite_1d(outputs, "outputs")
+    z = _checks.real_array(z, "z")
+    outputs = _checks.real_array(outputs, "outputs")
     if z.shape != outputs.shape:
         raise ValueError(
             f"z and outputs must have the same length, got {z.size} and {len(outputs)}"
         )
-    if isinstance(eval_slope, bool) or not isinstance(eval_slope, numbers.Real):
-        raise TypeError(f"eval_slope must be a real number, got {eval_slope!r}")
-    if not math.isfinite(eval_slope):
-        raise ValueError(f"eval_slope must be finite, got {eval_slope!r}")
+    eval_slope = _checks.real(eval_slope, "eval_slope")
     fig, ax = axes(ax)
     ax.scatter(z, outputs, s=6, alpha=0.5, label="training: a random slope per element")
     line = np.array([z.min(), 0.0, max(z.max(), 0.0)])
@@ -298,7 +274,7 @@ def plot_seed_spread(
     ['relu', 'elu']
     """
     values = _non_empty(values, "values")
-    rows = [_finite_1d(v, f"values[{label!r}]") for label, v in values.items()]
+    rows = [_checks.real_array(v, f"values[{label!r}]") for label, v in values.items()]
     n_seeds = rows[0].size
     if any(row.size != n_seeds for row in rows):
         sizes = {label: len(v) for label, v in values.items()}
@@ -410,8 +386,8 @@ def plot_self_normalization(
     for label, pair in runs.items():
         if not isinstance(pair, (tuple, list)) or len(pair) != 2:
             raise ValueError(f"runs[{label!r}] must be a pair (means, stds)")
-        means = _finite_1d(pair[0], f"runs[{label!r}] means")
-        stds = _finite_1d(pair[1], f"runs[{label!r}] stds")
+        means = _checks.real_array(pair[0], f"runs[{label!r}] means")
+        stds = _checks.real_array(pair[1], f"runs[{label!r}] stds")
         if means.shape != stds.shape:
             raise ValueError(
                 f"runs[{label!r}]: means and stds need one value per layer each, "

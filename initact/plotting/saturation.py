@@ -20,24 +20,10 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from .. import _checks
 from ._style import axes, layer_colors
 
 __all__ = ["plot_linear_regime", "plot_saturation"]
-
-
-def _finite_1d(values: object, name: str, min_size: int = 2) -> np.ndarray:
-    """``values`` as a finite 1-D float array, or a ValueError/TypeError naming it."""
-    try:
-        array = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise TypeError(f"{name} must be a 1-D sequence of real numbers: {err}") from None
-    if array.ndim != 1 or array.size < min_size:
-        raise ValueError(
-            f"{name} must be 1-D with at least {min_size} value(s), got shape {array.shape}"
-        )
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must hold finite numbers only")
-    return array
 
 
 def _same_length(reference: np.ndarray, other: np.ndarray, names: str) -> None:
@@ -85,9 +71,9 @@ def plot_saturation(
     >>> ax.get_xlabel(), len(ax.get_legend().get_texts())
     ('z', 4)
     """
-    z = _finite_1d(z, "z")
-    value = _finite_1d(value, "value")
-    derivative = _finite_1d(derivative, "derivative")
+    z = _checks.real_array(z, "z", min_size=2)
+    value = _checks.real_array(value, "value", min_size=2)
+    derivative = _checks.real_array(derivative, "derivative", min_size=2)
     _same_length(z, value, "z and value")
     _same_length(z, derivative, "z and derivative")
     if np.any(np.diff(z) <= 0):
@@ -188,8 +174,8 @@ def plot_linear_regime(
     >>> fig.axes[0].get_xscale(), len(fig.axes[0].get_legend().get_texts())
     ('log', 3)
     """
-    q = _finite_1d(q, "q")
-    ratio = _finite_1d(ratio, "ratio")
+    q = _checks.real_array(q, "q", min_size=2)
+    ratio = _checks.real_array(ratio, "ratio", min_size=2)
     _same_length(q, ratio, "q and ratio")
     if np.any(q <= 0) or np.any(np.diff(q) <= 0):
         raise ValueError("q must be positive and strictly increasing (it is drawn on a log axis)")
@@ -200,8 +186,8 @@ def plot_linear_regime(
     for label, pair in (points or {}).items():
         if not isinstance(pair, (tuple, list)) or len(pair) != 2:
             raise ValueError(f"points[{label!r}] must be a pair (q, ratio)")
-        pq = _finite_1d(pair[0], f"points[{label!r}] q", min_size=1)
-        pr = _finite_1d(pair[1], f"points[{label!r}] ratio", min_size=1)
+        pq = _checks.real_array(pair[0], f"points[{label!r}] q")
+        pr = _checks.real_array(pair[1], f"points[{label!r}] ratio")
         _same_length(pq, pr, f"points[{label!r}] q and ratio")
         if np.any(pq <= 0):
             raise ValueError(f"points[{label!r}] q must be positive (log axis)")
@@ -212,7 +198,7 @@ def plot_linear_regime(
     fig, ax = axes(ax)
     ax.plot(q, ratio, color="black", linewidth=2, label=f"theory: E[{name}(z)²] / q")
     if lower is not None:
-        lower = _finite_1d(lower, "lower")
+        lower = _checks.real_array(lower, "lower", min_size=2)
         _same_length(q, lower, "q and lower")
         # A bound can dive far below the curve where it is useless; draw it
         # only where it stays above the lowest value shown.

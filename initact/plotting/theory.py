@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from .. import _checks
 from ._style import axes
 
 __all__ = [
@@ -207,12 +208,8 @@ def plot_weight_histograms(
     'weight / target std'
     """
     samples = _mapping(samples, "samples")
-    if isinstance(std, bool) or not isinstance(std, (int, float, np.floating)):
-        raise TypeError(f"std must be a positive number, got {std!r}")
-    if not math.isfinite(std) or std <= 0:
-        raise ValueError(f"std must be a positive finite number, got {std!r}")
-    if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 1:
-        raise ValueError(f"bins must be a positive integer, got {bins!r}")
+    std = _checks.real(std, "std", above=0)
+    bins = _checks.integer(bins, "bins")
     scaled = {}
     for label, values in samples.items():
         values = np.asarray(values, dtype=np.float64).ravel()

@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from .. import _checks
 from ._style import axes, layer_colors
 
 __all__ = [
@@ -37,18 +38,6 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- checks
-
-
-def _real_array(values: object, name: str, ndim: int) -> np.ndarray:
-    """``values`` as a float array of ``ndim`` dimensions, or a clear error."""
-    arr = np.asarray(values)
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
-    if arr.ndim != ndim:
-        raise ValueError(f"{name} must be {ndim}-D, got shape {arr.shape}")
-    if arr.size == 0:
-        raise ValueError(f"{name} must not be empty")
-    return arr.astype(np.float64)
 
 
 def _layer_labels(n: int, names: Sequence[str] | None) -> list[str]:
@@ -140,8 +129,8 @@ def plot_dead_chart(
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     ['layer 1', 'layer 2']
     """
-    epochs = _real_array(epochs, "epochs", 1)
-    fractions = _real_array(fractions, "fractions", 2)
+    epochs = _checks.real_array(epochs, "epochs", finite=False)
+    fractions = _checks.real_array(fractions, "fractions", ndim=2, finite=False)
     if fractions.shape[0] != epochs.size:
         raise ValueError(
             f"fractions must have one row per epoch ({epochs.size}), got shape {fractions.shape}"
@@ -182,8 +171,8 @@ def plot_zero_fraction(
     >>> fig.axes[0].get_ylabel()
     'fraction of zero activations'
     """
-    steps = _real_array(steps, "steps", 1)
-    zero_fraction = _real_array(zero_fraction, "zero_fraction", 2)
+    steps = _checks.real_array(steps, "steps", finite=False)
+    zero_fraction = _checks.real_array(zero_fraction, "zero_fraction", ndim=2, finite=False)
     if zero_fraction.shape[0] != steps.size:
         raise ValueError(
             f"zero_fraction must have one row per step ({steps.size}), "
@@ -230,9 +219,9 @@ def plot_color_dim(
     >>> fig.axes[0].images[0].get_array().shape  # bins x steps
     (4, 3)
     """
-    steps = _real_array(steps, "steps", 1)
-    histogram = _real_array(histogram, "histogram", 3)
-    bin_edges = _real_array(bin_edges, "bin_edges", 1)
+    steps = _checks.real_array(steps, "steps", finite=False)
+    histogram = _checks.real_array(histogram, "histogram", ndim=3, finite=False)
+    bin_edges = _checks.real_array(bin_edges, "bin_edges", finite=False)
     n_steps, n_layers, n_bins = histogram.shape
     if n_steps != steps.size:
         raise ValueError(
@@ -242,10 +231,7 @@ def plot_color_dim(
         raise ValueError(
             f"bin_edges must hold bins + 1 = {n_bins + 1} values, got {bin_edges.size}"
         )
-    if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)):
-        raise TypeError(f"layer must be an integer, got {layer!r}")
-    if not 0 <= layer < n_layers:
-        raise ValueError(f"layer must lie in 0..{n_layers - 1}, got {layer}")
+    layer = _checks.integer(layer, "layer", at_least=0, at_most=n_layers - 1)
     if np.any(histogram < 0):
         raise ValueError("histogram holds counts, which cannot be negative")
     image = np.log1p(histogram[:, layer, :]).T  # rows: bins (|a| upward), columns: steps
@@ -302,7 +288,7 @@ def plot_dead_units(
     if epochs is None:
         epochs = np.arange(n_epochs, dtype=np.float64)
     else:
-        epochs = _real_array(epochs, "epochs", 1)
+        epochs = _checks.real_array(epochs, "epochs", finite=False)
         if epochs.size != n_epochs:
             raise ValueError(
                 f"epochs must hold {n_epochs} values (rows of masks), got {epochs.size}"
@@ -365,12 +351,12 @@ def plot_peak_preactivation(
     >>> fig.axes[0].lines[0].get_ydata().tolist()
     [0.5, -1.0, 0.2]
     """
-    epochs = _real_array(epochs, "epochs", 1)
+    epochs = _checks.real_array(epochs, "epochs", finite=False)
     peaks = _check_mapping(peaks, "peaks")
     fig, ax = axes(ax)
     lowest = np.inf
     for label, values in peaks.items():
-        values = _real_array(values, f"peaks[{label!r}]", 1)
+        values = _checks.real_array(values, f"peaks[{label!r}]", finite=False)
         if values.size != epochs.size:
             raise ValueError(
                 f"peaks[{label!r}] must hold one value per epoch ({epochs.size}), got {values.size}"
@@ -415,25 +401,25 @@ def plot_born_dead(
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     ['width 2: 1 - (1 - 2^-N)^L', 'width 2: simulated']
     """
-    depths = _real_array(depths, "depths", 1)
+    depths = _checks.real_array(depths, "depths", finite=False)
     simulated = _check_mapping(simulated, "simulated")
     fig, ax = axes(ax)
     colors = layer_colors(len(simulated))
     for (width, values), color in zip(simulated.items(), colors, strict=True):
-        values = _real_array(values, f"simulated[{width!r}]", 1)
+        values = _checks.real_array(values, f"simulated[{width!r}]", finite=False)
         if values.size != depths.size:
             raise ValueError(
                 f"simulated[{width!r}] must hold one value per depth ({depths.size}), "
                 f"got {values.size}"
             )
         if exact is not None and width in exact:
-            theory = _real_array(exact[width], f"exact[{width!r}]", 1)
+            theory = _checks.real_array(exact[width], f"exact[{width!r}]", finite=False)
             if theory.size != depths.size:
                 raise ValueError(f"exact[{width!r}] must hold one value per depth ({depths.size})")
             ax.plot(depths, theory, color=color, label=f"width {width}: 1 - (1 - 2^-N)^L")
         errors = None
         if stderr is not None and width in stderr:
-            errors = _real_array(stderr[width], f"stderr[{width!r}]", 1)
+            errors = _checks.real_array(stderr[width], f"stderr[{width!r}]", finite=False)
             if errors.size != depths.size:
                 raise ValueError(f"stderr[{width!r}] must hold one value per depth ({depths.size})")
         ax.errorbar(

@@ -1,0 +1,171 @@
+"""Argument checks shared by every module: one wording, one behaviour.
+
+Each check returns the value in the form the caller computes with (a Python
+``int`` or ``float``, a ``numpy.dtype``, a float64 array) or raises:
+
+* ``TypeError`` when the value is of the wrong kind (a string for a number,
+  ``True`` for a count, an integer dtype for weights);
+* ``ValueError`` when the kind is right but the value is not (0 for a width,
+  NaN for a learning rate, an empty list of points).
+
+Every message names the parameter and says what is accepted, e.g.
+``lr must be a finite number > 0, got nan``. ``bool`` and ``numpy.bool_``
+are refused where a number is expected: ``True`` as a width is a mistake,
+not a 1.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+
+def _bounds(**bounds: float | None) -> str:
+    """The bounds given, in words: ``" >= 0 and < 1"``, or ``""`` when there are none."""
+    symbols = {"above": ">", "at_least": ">=", "below": "<", "at_most": "<="}
+    words = [f"{symbols[key]} {bound}" for key, bound in bounds.items() if bound is not None]
+    return " " + " and ".join(words) if words else ""
+
+
+def integer(
+    value: object, name: str, *, at_least: int | None = 1, at_most: int | None = None
+) -> int:
+    """``value`` as a Python ``int`` in ``[at_least, at_most]`` (``None``: unbounded).
+
+    The default accepts the positive integers (counts, widths, epochs).
+
+    >>> integer(3, "width")
+    3
+    >>> integer(0, "depth", at_least=0)
+    0
+    >>> integer(True, "width")
+    Traceback (most recent call last):
+    ...
+    TypeError: width must be a positive integer, got True (bool)
+    >>> integer(501, "width", at_least=10, at_most=500)
+    Traceback (most recent call last):
+    ...
+    ValueError: width must be an integer from 10 to 500, got 501
+    """
+    is_integer = isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+    if (
+        is_integer
+        and (at_least is None or value >= at_least)
+        and (at_most is None or value <= at_most)
+    ):
+        return int(value)
+    if at_least is not None and at_most is not None:
+        accepted = f"an integer from {at_least} to {at_most}"
+    elif at_least in (0, 1) and at_most is None:
+        accepted = "a positive integer" if at_least else "a non-negative integer"
+    else:
+        accepted = "an integer" + _bounds(at_least=at_least, at_most=at_most)
+    if not is_integer:
+        raise TypeError(f"{name} must be {accepted}, got {value!r} ({type(value).__name__})")
+    raise ValueError(f"{name} must be {accepted}, got {value}")
+
+
+def real(
+    value: object,
+    name: str,
+    *,
+    above: float | None = None,
+    at_least: float | None = None,
+    below: float | None = None,
+    at_most: float | None = None,
+) -> float:
+    """``value`` as a finite Python ``float`` within the bounds given.
+
+    ``above`` and ``below`` are strict bounds, ``at_least`` and ``at_most``
+    inclusive ones. NaN and infinities are always refused.
+
+    >>> real(0.5, "rate", at_least=0, below=1)
+    0.5
+    >>> real(float("nan"), "lr", above=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: lr must be a finite number > 0, got nan
+    >>> real("0.1", "alpha")
+    Traceback (most recent call last):
+    ...
+    TypeError: alpha must be a finite number, got '0.1' (str)
+    """
+    is_real = isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+    if is_real:
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond the float range
+            number = math.inf
+        if (
+            math.isfinite(number)
+            and (above is None or number > above)
+            and (at_least is None or number >= at_least)
+            and (below is None or number < below)
+            and (at_most is None or number <= at_most)
+        ):
+            return number
+    bounds = _bounds(above=above, at_least=at_least, below=below, at_most=at_most)
+    accepted = "a finite number" + bounds
+    if not is_real:
+        raise TypeError(f"{name} must be {accepted}, got {value!r} ({type(value).__name__})")
+    raise ValueError(f"{name} must be {accepted}, got {value}")
+
+
+def float_dtype(
+    dtype: object, *, allowed: tuple = (np.float16, np.float32, np.float64), name: str = "dtype"
+) -> np.dtype:
+    """``dtype`` as a ``numpy.dtype``, if it is one of ``allowed``; else a TypeError.
+
+    >>> float_dtype("float32")
+    dtype('float32')
+    >>> float_dtype(np.int32, allowed=(np.float32, np.float64))
+    Traceback (most recent call last):
+    ...
+    TypeError: dtype must be float32 or float64, got int32
+    """
+    names = [np.dtype(d).name for d in allowed]
+    accepted = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    try:
+        resolved = np.dtype(dtype)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be {accepted}, got {dtype!r}") from None
+    if resolved not in allowed:
+        raise TypeError(f"{name} must be {accepted}, got {resolved}")
+    return resolved
+
+
+def real_array(
+    values: object, name: str, *, ndim: int = 1, min_size: int = 1, finite: bool = True
+) -> np.ndarray:
+    """``values`` as a float64 array of ``ndim`` dimensions and ``min_size`` or more numbers.
+
+    Booleans and integers are real numbers here (an array of them converts
+    exactly); strings, objects and complex numbers are not. ``finite=False``
+    lets NaN and infinities through, for records of a run that diverged.
+
+    >>> real_array([1, 2], "z")
+    array([1., 2.])
+    >>> real_array([1.0, float("inf")], "z")
+    Traceback (most recent call last):
+    ...
+    ValueError: z must hold finite numbers only, got NaN or infinite values
+    >>> real_array([[1.0]], "z")
+    Traceback (most recent call last):
+    ...
+    ValueError: z must be 1-D and non-empty, got shape (1, 1)
+    """
+    try:
+        array = np.asarray(values)
+    except (TypeError, ValueError) as err:  # e.g. ragged nested lists
+        raise TypeError(f"{name} must be an array of real numbers: {err}") from None
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold real numbers, got dtype {array.dtype}")
+    if array.ndim != ndim or array.size < min_size:
+        size = "and non-empty" if min_size == 1 else f"with at least {min_size} values"
+        raise ValueError(f"{name} must be {ndim}-D {size}, got shape {array.shape}")
+    array = array.astype(np.float64)
+    if finite and not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must hold finite numbers only, got NaN or infinite values")
+    return array
