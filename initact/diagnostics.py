@@ -25,6 +25,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 from typing import NamedTuple
 
@@ -38,7 +39,9 @@ from .nn import MLP, ActivationLayer
 __all__ = [
     "BornDeadEstimate",
     "DeadChart",
+    "ParameterLog",
     "Recorder",
+    "Snapshots",
     "born_dead_exact",
     "born_dead_probability",
     "dead_fraction",
@@ -467,6 +470,93 @@ class Recorder:
 def _std(array: np.ndarray) -> float:
     with np.errstate(invalid="ignore", over="ignore"):
         return float(np.asarray(array, dtype=np.float64).std())
+
+
+class Snapshots:
+    """A fit callback keeping a full copy of the model before training and after each epoch.
+
+    ``snapshots[e]`` is the model as it was after epoch ``e`` (0: at initialization),
+    so a unit's story (dead at one epoch, alive at a later one) can be replayed.
+    Copies cost memory: meant for the book's small networks.
+
+    >>> from initact.nn import fit, mlp
+    >>> from initact.data import make_spirals
+    >>> X, y = make_spirals(64, rng=0)
+    >>> snapshots = Snapshots()
+    >>> _ = fit(mlp([2, 8, 2], rng=0), X, y, epochs=2, batch_size=16, lr=0.1, rng=0,
+    ...         callbacks=[snapshots], progress=False)
+    >>> first, last = snapshots[0].dense_layers[0].W, snapshots[2].dense_layers[0].W
+    >>> len(snapshots), bool((first == last).all())
+    (3, False)
+    """
+
+    def __init__(self) -> None:
+        self.models: list[MLP] = []
+
+    def on_train_begin(self, model: MLP) -> None:
+        self.models = [copy.deepcopy(model)]
+
+    def on_epoch_end(self, model: MLP, epoch: int, history: object) -> None:
+        self.models.append(copy.deepcopy(model))
+
+    def __len__(self) -> int:
+        return len(self.models)
+
+    def __getitem__(self, epoch: int) -> MLP:
+        return self.models[epoch]
+
+    def __iter__(self):
+        return iter(self.models)
+
+
+class ParameterLog:
+    """A fit callback recording chosen parameters before training and after each epoch.
+
+    ``key`` selects parameters by the last part of their name in
+    ``model.parameters()`` (``"alpha"`` for PReLU slopes, ``"W"`` for kernels).
+    ``values[name]`` lists one copy per epoch (0: at initialization);
+    :meth:`stack` lays them out as an ``(epochs + 1, n_values)`` array.
+
+    >>> from initact.nn import fit, mlp
+    >>> from initact.data import make_spirals
+    >>> X, y = make_spirals(64, rng=0)
+    >>> log = ParameterLog("alpha")
+    >>> _ = fit(mlp([2, 8, 8, 2], "prelu", rng=0), X, y, epochs=3, batch_size=16, lr=0.1,
+    ...         rng=0, callbacks=[log], progress=False)
+    >>> sorted(log.values), log.stack().shape
+    (['act0.alpha', 'act1.alpha'], (4, 2))
+    >>> log.stack()[0].tolist()  # He et al.'s starting slope
+    [0.25, 0.25]
+    """
+
+    def __init__(self, key: str = "alpha") -> None:
+        if not isinstance(key, str) or not key:
+            raise TypeError(f"key must be a parameter name such as 'alpha' or 'W', got {key!r}")
+        self.key = key
+        self.values: dict[str, list[np.ndarray]] = {}
+
+    def _record(self, model: MLP) -> None:
+        for name, value, _ in model.parameters():
+            if name.rsplit(".", 1)[-1] == self.key:
+                self.values.setdefault(name, []).append(value.copy())
+
+    def on_train_begin(self, model: MLP) -> None:
+        self.values = {}
+        self._record(model)
+        if not self.values:
+            raise ValueError(f"the model has no parameter named {self.key!r} to log")
+
+    def on_epoch_end(self, model: MLP, epoch: int, history: object) -> None:
+        self._record(model)
+
+    def stack(self) -> np.ndarray:
+        """Every logged value side by side: shape ``(epochs + 1, total size)``, float64."""
+        if not self.values:
+            raise ValueError("nothing logged yet: pass the log to fit(callbacks=[...]) first")
+        per_epoch = zip(*self.values.values(), strict=True)
+        return np.array(
+            [np.concatenate([v.ravel() for v in arrays]) for arrays in per_epoch], dtype=np.float64
+        )
 
 
 class DeadChart:

@@ -16,7 +16,7 @@ import pytest
 
 from initact import ELU, SELU, SELU_SCALE, LeakyReLU, ReLU, RReLU, get_activation
 from initact.data import load_digits
-from initact.diagnostics import dead_fraction
+from initact.diagnostics import ParameterLog, dead_fraction
 from initact.nn import evaluate, fit, mlp
 from initact.propagation import propagate
 from initact.theory import moments, recommend
@@ -39,20 +39,6 @@ EPOCHS = 10
 SGD = {"lr": 0.05, "momentum": 0.9, "batch_size": 64}
 
 
-class SlopeLog:
-    """The chapter's fit callback: PReLU slopes before training and after each epoch."""
-
-    def on_train_begin(self, model):
-        self.slopes = [self.read(model)]
-
-    def on_epoch_end(self, model, epoch, history):
-        self.slopes.append(self.read(model))
-
-    @staticmethod
-    def read(model):
-        return [float(a.params["alpha"][0]) for a in model.activation_layers if a.params]
-
-
 @pytest.fixture(scope="module")
 def data():
     return load_digits(seed=0)
@@ -67,15 +53,24 @@ def protocol(data):
         init = recommend(get_activation(name, **params)).presets[0]
         for seed in SEEDS:
             model = mlp([64, 100, 100, 10], name, init, rng=seed, **params)
-            log = SlopeLog()
-            fit(model, data.X_train, data.y_train, epochs=EPOCHS, rng=seed, callbacks=[log], **SGD)
+            log = ParameterLog("alpha") if name == "prelu" else None
+            callbacks = [log] if log else []
+            fit(
+                model,
+                data.X_train,
+                data.y_train,
+                epochs=EPOCHS,
+                rng=seed,
+                callbacks=callbacks,
+                **SGD,
+            )
             results[label]["acc"].append(evaluate(model, data.X_test, data.y_test)[1])
             results[label]["dead"].append(dead_fraction(model, data.X_train))
             model.predict(data.X_train)  # caches each layer's output on the training set
             zeros = [np.mean(a.output == 0) for a in model.activation_layers]
             results[label]["zeros"].append(float(np.mean(zeros)))
             if label == "prelu":
-                slopes.append(log.slopes)
+                slopes.append(log.stack())
             first_model.setdefault(label, model)
     return {"results": results, "first_model": first_model, "slopes": np.array(slopes)}
 

@@ -10,10 +10,13 @@ import math
 import numpy as np
 import pytest
 
+from initact.data import make_spirals
 from initact.diagnostics import (
     BornDeadEstimate,
     DeadChart,
+    ParameterLog,
     Recorder,
+    Snapshots,
     born_dead_exact,
     born_dead_probability,
     dead_fraction,
@@ -433,3 +436,50 @@ def test_dead_chart_bad_input():
     chart = DeadChart(np.ones((4, 5)))
     with pytest.raises(ValueError, match="X"):
         chart.on_train_begin(mlp([3, 2, 2], rng=0))
+
+
+# ------------------------------------------------------------------ Snapshots, ParameterLog
+
+
+def test_snapshots_are_independent_copies_per_epoch():
+    X, y = make_spirals(64, rng=0)
+    model = mlp([2, 8, 2], rng=0)
+    before = model.dense_layers[0].W.copy()
+    snapshots = Snapshots()
+    fit(model, X, y, epochs=3, batch_size=16, lr=0.1, rng=0, callbacks=[snapshots], progress=False)
+    assert len(snapshots) == 4 and all(m is not model for m in snapshots)
+    np.testing.assert_array_equal(snapshots[0].dense_layers[0].W, before)
+    np.testing.assert_array_equal(snapshots[3].dense_layers[0].W, model.dense_layers[0].W)
+    assert not np.array_equal(snapshots[1].dense_layers[0].W, snapshots[2].dense_layers[0].W)
+
+
+def test_parameter_log_records_prelu_slopes_per_epoch():
+    X, y = make_spirals(64, rng=0)
+    model = mlp([2, 8, 8, 2], "prelu", per_unit=True, rng=0)
+    log = ParameterLog("alpha")
+    fit(model, X, y, epochs=2, batch_size=16, lr=0.1, rng=0, callbacks=[log], progress=False)
+    stacked = log.stack()
+    assert stacked.shape == (3, 16)  # two layers of 8 per-unit slopes, 3 records
+    np.testing.assert_array_equal(stacked[0], 0.25)
+    current = np.concatenate([layer.params["alpha"] for layer in model.activation_layers])
+    np.testing.assert_array_equal(stacked[-1], current)
+
+
+def test_parameter_log_refuses_a_missing_parameter():
+    X, y = make_spirals(32, rng=0)
+    with pytest.raises(ValueError, match="alpha"):
+        fit(
+            mlp([2, 4, 2], "relu", rng=0),
+            X,
+            y,
+            epochs=1,
+            batch_size=8,
+            lr=0.1,
+            rng=0,
+            callbacks=[ParameterLog("alpha")],
+            progress=False,
+        )
+    with pytest.raises(TypeError, match="key"):
+        ParameterLog(3)
+    with pytest.raises(ValueError, match="nothing logged"):
+        ParameterLog().stack()
