@@ -153,6 +153,8 @@ class ActivationLayer(Layer):
         PReLU only: one slope per unit instead of one shared by the layer.
     rng:
         Seed or Generator for RReLU's random slopes in training mode.
+    dtype:
+        The model's dtype, which PReLU's trained slope takes too.
     """
 
     def __init__(
@@ -162,6 +164,7 @@ class ActivationLayer(Layer):
         *,
         per_unit: bool = False,
         rng: object = None,
+        dtype: object = np.float32,
         **params: object,
     ) -> None:
         super().__init__()
@@ -171,13 +174,9 @@ class ActivationLayer(Layer):
         if isinstance(self.activation, RReLU):
             self.activation.rng = as_generator(rng)
         if isinstance(self.activation, PReLU):
-            start = np.asarray(self.activation.alpha, dtype=np.float64)
-            if per_unit:
-                width = _checks.integer(n_units, "n_units")
-                alpha = np.full(width, float(start.mean()))
-            else:
-                alpha = np.full(1, float(start.mean()))
-            self.activation.alpha = alpha
+            start = float(np.mean(self.activation.alpha))
+            width = _checks.integer(n_units, "n_units") if per_unit else 1
+            alpha = np.full(width, start, dtype=_checks.float_dtype(dtype, allowed=_DTYPES))
             self.params = {"alpha": alpha}
             self.grads = {"alpha": np.zeros_like(alpha)}
         elif per_unit:
@@ -202,14 +201,6 @@ class ActivationLayer(Layer):
         self._sync_mode()
         return self
 
-    def cast(self, dtype: np.dtype) -> None:
-        """Keep PReLU's slope in the model's dtype so outputs keep it too."""
-        if "alpha" in self.params:
-            alpha = self.params["alpha"].astype(dtype)
-            self.activation.alpha = alpha
-            self.params["alpha"] = alpha
-            self.grads["alpha"] = np.zeros_like(alpha)
-
     def forward(self, x: np.ndarray) -> np.ndarray:
         if "alpha" in self.params:
             # PReLU keeps its own copy of the slope; hand it the trained value.
@@ -222,10 +213,8 @@ class ActivationLayer(Layer):
     def backward(self, grad: np.ndarray, *, need_input_grad: bool = True) -> np.ndarray | None:
         if "alpha" in self.params:
             g_alpha = grad * self.activation.alpha_gradient(self.x)
-            total = g_alpha.reshape(-1, g_alpha.shape[-1]).sum(axis=0)
-            self.grads["alpha"][...] = (
-                total if total.size == self.params["alpha"].size else (total.sum())
-            )
+            per_unit_total = g_alpha.reshape(-1, g_alpha.shape[-1]).sum(axis=0)
+            self.grads["alpha"][...] = per_unit_total if self.per_unit else per_unit_total.sum()
         if not need_input_grad:
             return None
         return grad * self.activation.derivative(self.x)
@@ -447,11 +436,11 @@ def mlp(
     for i, (n_in, n_out) in enumerate(itertools.pairwise(widths)):
         layers.append(Dense(n_in, n_out, kernel_init, bias_init, rng=gen, dtype=dtype))
         if i < len(widths) - 2:
-            act = ActivationLayer(
-                activation, n_out, per_unit=per_unit, rng=gen, **activation_params
+            layers.append(
+                ActivationLayer(
+                    activation, n_out, per_unit=per_unit, rng=gen, dtype=dtype, **activation_params
+                )
             )
-            act.cast(dtype)
-            layers.append(act)
             if dropout:
                 layers.append(Dropout(dropout, rng=gen))
             elif alpha_dropout:
