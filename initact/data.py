@@ -57,18 +57,6 @@ __all__ = [
 # --------------------------------------------------------------------------- helpers
 
 
-def _float_dtype(dtype) -> np.dtype:
-    """Any floating dtype, longdouble included. Unlike ``_checks.float_dtype``, a dtype of
-    another kind is a ValueError here: the loaders' documented and tested contract."""
-    try:
-        dt = np.dtype(dtype)
-    except TypeError as err:
-        raise TypeError(f"dtype must be a NumPy floating dtype, got {dtype!r}") from err
-    if dt.kind != "f":
-        raise ValueError(f"dtype must be a floating dtype such as float32 or float64, got {dt}")
-    return dt
-
-
 def _stratified_take(y: np.ndarray, n_take: int, rng: np.random.Generator):
     """Indices of n_take rows drawn class by class in proportion, and of the rest.
 
@@ -226,7 +214,7 @@ def load_digits(*, val_size=0.15, test_size=0.2, seed=0, dtype=np.float32) -> Sp
     >>> d.y_train.dtype
     dtype('int64')
     """
-    dtype = _float_dtype(dtype)
+    dtype = _checks.float_dtype(dtype)
     n_val, n_test = _split_sizes(1797, val_size, test_size)
     rng = as_generator(seed, name="seed")
     try:
@@ -290,7 +278,7 @@ def make_spirals(n_samples=1000, *, noise=0.1, turns=1.5, rng=None, dtype=np.flo
     n_samples = _checks.integer(n_samples, "n_samples", at_least=2)
     noise = _checks.real(noise, "noise", at_least=0)
     turns = _checks.real(turns, "turns", above=0)
-    dtype = _float_dtype(dtype)
+    dtype = _checks.float_dtype(dtype)
     rng = as_generator(rng)
 
     y = np.zeros(n_samples, dtype=np.int64)
@@ -339,7 +327,7 @@ def make_teacher(
     if not isinstance(hidden, Sequence) or isinstance(hidden, str):
         raise TypeError(f"hidden must be an int or a sequence of ints, got {hidden!r}")
     hidden = tuple(_checks.integer(h, "hidden width") for h in hidden)
-    dtype = _float_dtype(dtype)
+    dtype = _checks.float_dtype(dtype)
     rng = as_generator(rng)
 
     widths = (n_features, *hidden)
@@ -660,7 +648,7 @@ def load_fashion_mnist(
         fm = load_fashion_mnist()
         fm  # Splits('fashion-mnist', n_features=784, n_classes=10, train=50000, val=10000, ...)
     """
-    dtype = _float_dtype(dtype)
+    dtype = _checks.float_dtype(dtype)
     val_size = _checks.real(val_size, "val_size", at_least=0, below=1)
     rng = as_generator(seed, name="seed")
     paths = fetch_fashion_mnist(cache_dir, download=download, base_url=base_url)

@@ -147,7 +147,7 @@ def test_digits_dtype_and_custom_sizes():
         ({"val_size": "0.1"}, TypeError, "val_size"),
         ({"seed": -1}, ValueError, "seed"),
         ({"seed": 1.5}, TypeError, "seed"),
-        ({"dtype": np.int32}, ValueError, "dtype"),
+        ({"dtype": np.int32}, TypeError, "dtype"),
         ({"dtype": "not a dtype"}, TypeError, "dtype"),
     ],
 )
@@ -238,7 +238,7 @@ def test_spirals_second_moment_matches_closed_form():
         ({"rng": "seed"}, TypeError, "rng"),
         ({"rng": np.random.RandomState(0)}, TypeError, "rng"),
         ({"rng": True}, TypeError, "rng"),
-        ({"dtype": np.int64}, ValueError, "dtype"),
+        ({"dtype": np.int64}, TypeError, "dtype"),
     ],
 )
 def test_spirals_bad_arguments(kwargs, error, name):
