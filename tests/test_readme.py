@@ -1,6 +1,8 @@
 """The README's examples run and print what it says; its commands match CI's."""
 
 import doctest
+import os
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,7 +27,19 @@ def test_quick_start_is_two_commands_that_install_everything():
     for command in blocks:
         assert command.count("\n") == 0
         assert command.startswith('python3 -m venv .venv && .venv/bin/pip install -e ".[dev]"')
-    assert open_book.endswith("jupyter lab book/")
+    # The book opens on a working copy (.ci/open-book), never on the committed book/.
+    assert open_book.endswith("&& .ci/open-book")
+    assert "jupyter lab" not in text, "JupyterLab opened on book/ would rewrite the references"
     assert run_tests.endswith("python -m pytest")
     # CI reads the test command from the block after this marker.
     assert "<!-- test-command -->\n```bash\n" + run_tests in text
+
+
+def test_readme_scripts_exist_and_are_executable():
+    text = (ROOT / "README.md").read_text()
+    scripts = set(re.findall(r"\.ci/[a-z][a-z-]*", text))
+    assert {".ci/open-book", ".ci/build-html", ".ci/execute-book", ".ci/run"} <= scripts
+    for script in scripts:
+        path = ROOT / script
+        assert path.is_file(), f"the README names {script}, which does not exist"
+        assert os.access(path, os.X_OK), f"{script} is not executable"
