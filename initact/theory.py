@@ -124,6 +124,15 @@ def _gaussian_nodes(activation: Activation, std: float) -> tuple[np.ndarray, np.
     return std * u, w
 
 
+def _dot(w: np.ndarray, g: np.ndarray) -> float:
+    """sum(w * g), correctly rounded: the same bits whatever the BLAS or CPU."""
+    products = (w * g).tolist()
+    try:
+        return math.fsum(products)
+    except (OverflowError, ValueError):  # beyond the float range, or inf - inf: as NumPy says
+        return float(np.sum(products))
+
+
 def _moments(activation: Activation, q: float) -> Moments:
     """Moments without input checks; ``q == 0`` means z is exactly 0."""
     if q == 0.0:
@@ -138,7 +147,10 @@ def _moments(activation: Activation, q: float) -> Moments:
     with np.errstate(over="ignore", invalid="ignore"):
         f = activation(z)
         df = activation.derivative(z)
-        result = Moments(float(w @ f), float(w @ (f * f)), float(w @ (df * df)))
+        # math.fsum, not w @ f: a dot product goes to BLAS, whose summation order depends
+        # on the OpenBLAS kernel (Prescott and Haswell differ in the last bit). fsum rounds
+        # the exact sum once, so the moments are the same on every BLAS and thread count.
+        result = Moments(_dot(w, f), _dot(w, f * f), _dot(w, df * df))
     if any(math.isnan(m) for m in result):
         raise ValueError(f"the moments of {activation!r} are not defined numerically at q={q!r}")
     return result
@@ -189,7 +201,7 @@ def recommended_scale(activation: object, criterion: str = "forward") -> float:
     ReLU with slope a, as He et al. derive. (Picking either one-sided slope
     would give 1 or infinity for ReLU, neither of which describes the layer.)
 
-    >>> recommended_scale("relu"), recommended_scale("relu", "linear")
+    >>> round(recommended_scale("relu"), 12), recommended_scale("relu", "linear")
     (2.0, 2.0)
     >>> round(recommended_scale("tanh", "backward"), 3)
     2.153
@@ -357,7 +369,7 @@ class InitializationTable:
     >>> table = table_11_1()
     >>> [row.initializer for row in table.rows]
     ['Glorot', 'He', 'LeCun']
-    >>> table.rows[1].derived["relu"]
+    >>> {c: round(s, 12) for c, s in table.rows[1].derived["relu"].items()}  # quadrature
     {'forward': 2.0, 'backward': 2.0, 'linear': 2.0}
     """
 
