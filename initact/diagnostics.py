@@ -9,6 +9,8 @@
   on a fixed probe set, before training and after every epoch.
 - :func:`dead_units`, :func:`dead_fraction`, :func:`is_born_dead`: a model's
   dead units and whether its output is constant.
+- :func:`parameter_distance`: how far apart two copies of a model are, to watch
+  a tiny difference grow or fade over training.
 - :func:`born_dead_probability` and :func:`born_dead_exact`: the probability
   that a deep, narrow, bias-free ReLU net is born dead (Lu et al. 2019), by
   Monte Carlo and in closed form.
@@ -47,6 +49,7 @@ __all__ = [
     "dead_fraction",
     "dead_units",
     "is_born_dead",
+    "parameter_distance",
 ]
 
 
@@ -131,6 +134,32 @@ def dead_fraction(model: MLP, X: object) -> list[float]:
     1.0
     """
     return [float(mask.mean()) for mask in dead_units(model, X)]
+
+
+def parameter_distance(model: MLP, other: MLP) -> float:
+    """Largest absolute difference between two models' parameters of the same shapes.
+
+    Two runs that differ only in the last bits (another CPU's matrix products, or a
+    nudge of one weight) start at a distance of about 1e-16 (float64); whether that
+    distance fades or grows over training tells a stable run from a chaotic one.
+
+    >>> from initact.nn import mlp
+    >>> a, b = mlp([2, 3, 1], rng=0), mlp([2, 3, 1], rng=0)
+    >>> parameter_distance(a, b)
+    0.0
+    >>> b.dense_layers[1].W[0, 0] += 0.5
+    >>> parameter_distance(a, b)
+    0.5
+    """
+    model, other = _check_model(model), _check_model(other)
+    mine, theirs = model.parameters(), other.parameters()
+    shapes = [value.shape for _, value, _ in mine]
+    if shapes != [value.shape for _, value, _ in theirs]:
+        raise ValueError("model and other must have parameters of the same shapes")
+    return max(
+        float(np.max(np.abs(a.astype(np.float64) - b.astype(np.float64)), initial=0.0))
+        for (_, a, _), (_, b, _) in zip(mine, theirs, strict=True)
+    )
 
 
 def is_born_dead(model: MLP, X: object, atol: float = 0.0) -> bool:

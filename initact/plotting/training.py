@@ -14,6 +14,8 @@ simulates: each function draws what it is given and returns the figure.
 - :func:`plot_dead_units`: which units are dead at which epoch, one row per unit.
 - :func:`plot_peak_preactivation`: a unit's largest pre-activation per epoch; below 0
   means dead (ReLU) or in a coma (leaky ReLU).
+- :func:`plot_divergence`: the distance between two runs that start a hair apart,
+  per epoch, on a log scale: a stable run forgets the difference, a chaotic one grows it.
 - :func:`plot_born_dead`: born-dead probability against depth, simulated and exact.
 """
 
@@ -31,6 +33,7 @@ __all__ = [
     "plot_color_dim",
     "plot_dead_chart",
     "plot_dead_units",
+    "plot_divergence",
     "plot_learning_curves",
     "plot_peak_preactivation",
     "plot_zero_fraction",
@@ -372,6 +375,47 @@ def plot_peak_preactivation(
     _integer_ticks(ax.xaxis)
     ax.set_ylabel("largest pre-activation over the data")
     ax.set_title(title or "below 0: dead (ReLU) or in a coma (leaky)")
+    ax.legend(fontsize="small")
+    ax.grid(True, alpha=0.3)
+    return fig
+
+
+def plot_divergence(
+    epochs: Sequence[int],
+    distances: Mapping[str, Sequence[float]],
+    *,
+    ax=None,
+    title: str | None = None,
+):
+    """Distance between two runs per epoch (log scale), one line per pair of runs.
+
+    ``distances`` maps a label to one value per epoch, such as
+    :func:`initact.diagnostics.parameter_distance` between the snapshots of a
+    run and of its twin started a hair away. Zeros (identical runs) are drawn
+    at the bottom of the axis rather than dropped.
+
+    >>> fig = plot_divergence([0, 1, 2], {"lr 1.0": [1e-12, 1e-6, 0.5]})
+    >>> fig.axes[0].get_yscale()
+    'log'
+    """
+    epochs = _checks.real_array(epochs, "epochs", finite=False)
+    distances = _check_mapping(distances, "distances")
+    fig, ax = axes(ax)
+    for label, values in distances.items():
+        values = _checks.real_array(values, f"distances[{label!r}]", finite=False)
+        if values.size != epochs.size:
+            raise ValueError(
+                f"distances[{label!r}] must hold one value per epoch ({epochs.size}), "
+                f"got {values.size}"
+            )
+        if np.any(values < 0):
+            raise ValueError(f"distances[{label!r}] must be >= 0")
+        ax.plot(epochs, np.maximum(values, 1e-18), marker="o", markersize=4, label=str(label))
+    ax.set_yscale("log")
+    ax.set_xlabel("epoch (0 = initialization)")
+    _integer_ticks(ax.xaxis)
+    ax.set_ylabel("largest |difference| of a parameter")
+    ax.set_title(title or "two runs that start a hair apart")
     ax.legend(fontsize="small")
     ax.grid(True, alpha=0.3)
     return fig
