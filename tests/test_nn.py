@@ -233,31 +233,24 @@ def _dead_fraction(model, X):
 
 def test_dying_relus_at_a_large_learning_rate(digits):
     # Same data, architecture, init and seed; only the learning rate or the activation differs.
+    # Float64 and lr <= 0.7: these runs are reproducible on every CPU (at lr 1.0 they are
+    # chaotic; tests/test_claims_dying_relus.py asserts those over seeds).
     def run(activation, lr):
-        model = mlp([64, 100, 100, 10], activation=activation, kernel_init="he_normal", rng=0)
-        history = fit(
-            model,
-            digits.X_train,
-            digits.y_train,
-            epochs=20,
-            batch_size=32,
-            lr=lr,
-            rng=0,
-            progress=False,
-        )
+        model = mlp([64, 100, 100, 10], activation, "he_normal", rng=0, dtype=np.float64)
+        history = fit(model, digits.X_train, digits.y_train, epochs=20, batch_size=32, lr=lr,
+                      rng=0, progress=False)  # fmt: skip
         return model, history
 
-    relu_big, h_big = run("relu", 1.0)
-    leaky_big, h_leaky = run("leaky_relu", 1.0)
+    relu_big, h_big = run("relu", 0.7)
+    leaky_big, h_leaky = run("leaky_relu", 0.7)
     relu_small, _ = run("relu", 0.1)
-    # Measured: 90 of the 200 hidden ReLUs die at lr = 1.0; none at lr = 0.1.
-    assert _dead_fraction(relu_big, digits.X_train) >= 0.4
-    assert evaluate(relu_big, digits.X_test, digits.y_test)[1] < 0.3
-    assert not h_leaky.diverged
+    # Measured: 1 of the 200 hidden ReLUs is dead at lr = 0.7 after 20 epochs; none at 0.1.
+    assert _dead_fraction(relu_big, digits.X_train) > 0
+    assert _dead_fraction(relu_small, digits.X_train) == 0.0
     assert _dead_fraction(leaky_big, digits.X_train) == 0.0
-    assert evaluate(leaky_big, digits.X_test, digits.y_test)[1] > 0.9
-    assert _dead_fraction(relu_small, digits.X_train) <= 0.02
-    assert not h_big.diverged
+    for model in (relu_big, leaky_big, relu_small):
+        assert evaluate(model, digits.X_test, digits.y_test)[1] > 0.9
+    assert not h_big.diverged and not h_leaky.diverged
 
 
 def test_thirty_relu_layers_stall_with_glorot_and_train_with_he():
@@ -340,27 +333,37 @@ def test_fit_history_has_validation_metrics_and_a_table(digits):
     ]
 
 
-@pytest.mark.parametrize("lr", [50.0, 1.2])
-def test_divergence_stops_training_quietly(digits, lr):
-    # lr 50 blows up in the first epoch; lr 1.2 finishes an epoch with weights so large
-    # that the validation pass and the callback's probe overflow before the loss does.
+def test_divergence_stops_training_quietly(digits):
+    # lr 50 blows up in the first epoch.
     model = mlp([64, 100, 100, 10], activation="leaky_relu", kernel_init="he_normal", rng=0)
     probe = DeadChart(digits.X_val)  # probes the blown-up model after every epoch
-    h = fit(
-        model,
-        digits.X_train,
-        digits.y_train,
-        epochs=5,
-        batch_size=32,
-        lr=lr,
-        rng=0,
-        X_val=digits.X_val,
-        y_val=digits.y_val,
-        callbacks=[probe],
-        progress=False,
-    )  # pytest turns any overflow RuntimeWarning into an error
+    h = fit(model, digits.X_train, digits.y_train, epochs=5, batch_size=32, lr=50.0, rng=0,
+            X_val=digits.X_val, y_val=digits.y_val, callbacks=[probe], progress=False)  # fmt: skip
+    # pytest turns any overflow RuntimeWarning into an error
     assert h.diverged
-    assert len(h.loss) < 5 or not math.isfinite(h.val_loss[-1])
+    assert len(h.loss) < 5
+    assert "NaN" in str(h)
+
+
+def test_an_overflow_in_the_validation_pass_alone_stops_training_quietly(digits):
+    # Weights blown up after the last step of epoch 1: that epoch's training loss is finite,
+    # but the validation pass (and the callback's probe) overflow. Built on purpose, since
+    # which large learning rate gets there first depends on the CPU's rounding.
+    model = mlp([64, 100, 100, 10], "relu", "he_normal", rng=0, dtype=np.float64)
+    steps_per_epoch = math.ceil(len(digits.X_train) / 32)
+
+    class BlowUp:
+        def on_step_end(self, model, step, optimizer):
+            if step == steps_per_epoch:
+                for layer in model.dense_layers:
+                    layer.W *= 1e200
+
+    h = fit(model, digits.X_train, digits.y_train, epochs=5, batch_size=32, lr=0.1, rng=0,
+            X_val=digits.X_val, y_val=digits.y_val,
+            callbacks=[BlowUp(), DeadChart(digits.X_val)], progress=False)  # fmt: skip
+    assert h.diverged
+    assert len(h.loss) == 1 and math.isfinite(h.loss[0])
+    assert not math.isfinite(h.val_loss[-1])
     assert "NaN" in str(h)
 
 

@@ -446,25 +446,31 @@ def test_claim_a_single_network_wanders_less_when_wider():
 
 
 def test_claim_all_of_layer_2_dead_means_one_class_for_every_image():
-    # 06_explore, seed 0: at lr = 10^0.4 (2.51) the whole second layer dies, and the
-    # network then outputs its last bias for every image: the test accuracy is the
-    # share of one class in the test set.
-    result = dying_relu_experiment(10**0.4, seed=0)
-    assert not result.diverged
-    assert result.dead_fractions[-1, 1] == 1.0
-    y_test = widgets._digits().y_test
-    shares = np.bincount(y_test, minlength=10) / len(y_test)
-    assert np.isclose(shares, result.test_accuracy).any()
+    # 06_explore: with the whole second layer dead, the network outputs its last bias for
+    # every image, so the test accuracy is the share of one class in the test set. Which
+    # large-rate run gets there is chaotic, so the dead layer is made here on purpose.
+    from initact.diagnostics import dead_units
+    from initact.nn import evaluate, fit, mlp
+
+    data = widgets._digits()
+    model = mlp(list(widgets.DYING_RELU_SIZES), "relu", "he_normal", rng=0, dtype=np.float64)
+    fit(model, data.X_train, data.y_train, epochs=1, batch_size=32, lr=0.1, rng=0,
+        progress=False)  # fmt: skip
+    model.dense_layers[1].b[...] = -1e3  # every weighted sum of layer 2 below zero
+    assert dead_units(model, data.X_train)[1].all()
+    accuracy = evaluate(model, data.X_test, data.y_test)[1]
+    shares = np.bincount(data.y_test, minlength=10) / len(data.y_test)
+    assert np.isclose(shares, accuracy).any()
+    assert accuracy < 0.15
 
 
 def test_claim_leaky_relu_does_not_die_but_can_diverge():
-    # 06_explore, seed 0: leaky ReLU at lr 1.0 keeps every unit and learns (ReLU at the
-    # same rate loses units and falls below 0.5); at 1.58 it diverges: no warning escapes.
-    leaky = dying_relu_experiment(1.0, "leaky_relu", seed=0)
-    assert leaky.dead_fractions.max() == 0
-    assert leaky.test_accuracy > 0.8
-    relu = dying_relu_experiment(1.0, "relu", seed=0)
-    assert relu.dead_fractions[-1, 1] > 0 and relu.test_accuracy < 0.5
+    # 06_explore, over five seeds (float64): leaky ReLU never has a dead unit; ReLU at 1.0
+    # loses units in every seed; at 1.58 every leaky run diverges, quietly.
+    leaky = [dying_relu_experiment(1.0, "leaky_relu", seed=s) for s in range(5)]
+    assert max(r.dead_fractions.max() for r in leaky) == 0
+    relu = [dying_relu_experiment(1.0, "relu", seed=s) for s in range(5)]
+    assert all(r.dead_fractions[-1, 1] > 0 for r in relu if not r.diverged)
     fast = dying_relu_experiment(10**0.2, "leaky_relu", seed=0)
     assert fast.diverged
     assert fast.summary().startswith("lr=1.58: diverged in epoch ")
