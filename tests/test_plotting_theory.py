@@ -43,9 +43,30 @@ def test_loss_curves_without_chance_and_on_given_axes():
     assert len(ax.get_lines()) == 1 and ax.get_title() == "T"
 
 
+def test_loss_curves_draw_every_run_of_a_label_in_one_colour_with_one_legend_entry():
+    glorot = [[0.69, 0.69, 0.69], [0.70, 0.69, 0.69]]
+    he = np.array([[0.6, 0.5, 0.3], [0.6, 0.4, 0.2], [0.7, 0.5, 0.4]])
+    fig = plot_loss_curves({"Glorot": glorot, "He": he}, chance=0.693)
+    ax = fig.axes[0]
+    lines = ax.get_lines()
+    assert len(lines) == 2 + 3 + 1
+    np.testing.assert_array_equal(lines[3].get_ydata(), he[1])
+    np.testing.assert_array_equal(lines[3].get_xdata(), [1, 2, 3])
+    assert lines[0].get_color() == lines[1].get_color() != lines[2].get_color()
+    assert len({line.get_color() for line in lines[2:5]}) == 1
+    assert legend_texts(ax) == ["Glorot (2 runs)", "He (3 runs)", "chance (0.693)"]
+
+
 @pytest.mark.parametrize(
     ("losses", "error"),
-    [({}, TypeError), ([0.1, 0.2], TypeError), ({"a": []}, ValueError), ({"a": "x"}, TypeError)],
+    [
+        ({}, TypeError),
+        ([0.1, 0.2], TypeError),
+        ({"a": []}, ValueError),
+        ({"a": "x"}, TypeError),
+        ({"a": [[[0.1]]]}, ValueError),
+        ({"a": [[0.1, 0.2], [0.3]]}, TypeError),
+    ],
 )
 def test_loss_curves_refuse_bad_input(losses, error):
     with pytest.raises(error, match="losses"):

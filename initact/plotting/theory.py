@@ -45,6 +45,21 @@ def _mapping(data: object, name: str) -> Mapping:
     return data
 
 
+def _runs(values: object, name: str) -> np.ndarray:
+    """``values`` as a 2-D float array, one row per run (a 1-D sequence is one run)."""
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"{name} must be a sequence of numbers, got {values!r}") from err
+    if array.ndim == 1:
+        array = array[None, :]
+    if array.ndim != 2 or array.size == 0:
+        raise ValueError(
+            f"{name} must be one run (1-D) or one row per run (2-D) of numbers, got {array.shape}"
+        )
+    return array
+
+
 def plot_loss_curves(
     losses: Mapping[str, Sequence[float]],
     *,
@@ -52,23 +67,43 @@ def plot_loss_curves(
     ax=None,
     title: str | None = None,
 ):
-    """Training loss by epoch, one line per label, with an optional chance-level line.
+    """Training loss by epoch, one colour per label, with an optional chance-level line.
 
     ``losses`` maps a label (e.g. an initializer) to one loss per epoch, epoch 1 first,
-    such as ``history.loss`` from :func:`initact.nn.fit`. ``chance`` draws a dotted
-    horizontal line there (``ln 2`` for two balanced classes).
+    such as ``history.loss`` from :func:`initact.nn.fit`, or to a 2-D array with one
+    such row per run (seed): each run is a thin line of the label's colour, and the
+    legend says how many runs. ``chance`` draws a dotted horizontal line there
+    (``ln 2`` for two balanced classes).
 
     >>> fig = plot_loss_curves({"Glorot": [0.69, 0.69], "He": [0.6, 0.4]}, chance=0.693)
     >>> fig.axes[0].get_xlabel(), len(fig.axes[0].get_lines())
     ('epoch', 3)
+    >>> fig = plot_loss_curves({"He": [[0.6, 0.4], [0.6, 0.3], [0.7, 0.5]]})
+    >>> len(fig.axes[0].get_lines()), fig.axes[0].get_legend().get_texts()[0].get_text()
+    (3, 'He (3 runs)')
     """
+    from matplotlib.ticker import MaxNLocator
+
     losses = _mapping(losses, "losses")
     fig, ax = axes(ax)
-    for label, values in losses.items():
-        values = _series(values, f"losses[{label!r}]")
-        ax.plot(np.arange(1, values.size + 1), values, marker=".", label=str(label))
+    for k, (label, values) in enumerate(losses.items()):
+        runs = _runs(values, f"losses[{label!r}]")
+        epochs = np.arange(1, runs.shape[1] + 1)
+        several = len(runs) > 1
+        legend = f"{label} ({len(runs)} runs)" if several else str(label)
+        for i, run in enumerate(runs):
+            ax.plot(
+                epochs,
+                run,
+                color=f"C{k}",
+                marker=None if several else ".",
+                linewidth=1.0 if several else 1.5,
+                alpha=0.75 if several else 1.0,
+                label=legend if i == 0 else None,
+            )
     if chance is not None:
         ax.axhline(float(chance), color="gray", linestyle=":", label=f"chance ({chance:.3f})")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("epoch")
     ax.set_ylabel("training loss")
     ax.set_title(title or "Training loss by epoch")
