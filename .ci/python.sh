@@ -30,8 +30,9 @@ require_python() {
   if ! missing=$("$py" -c 'import importlib.util as u, sys
 sys.path = [p for p in sys.path if p not in ("", ".")]
 print(" ".join(m for m in sys.argv[1:] if u.find_spec(m) is None))' "$@" 2>&1); then
-    echo "$script: $py does not run:" >&2
-    echo "$missing" >&2
+    echo "$script: $py does not run as a Python interpreter${missing:+:}" >&2
+    if [ -n "$missing" ]; then echo "$missing" >&2; fi
+    echo "  Set PYTHON=/path/to/python, or install the project (README, Quick start)." >&2
     exit 1
   fi
   if [ -n "$missing" ]; then
