@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import zipfile
+from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
@@ -74,15 +76,19 @@ def venv(built, tmp_path_factory) -> Path:
     """A fresh venv with the wheel installed, and NumPy (the version this suite runs on)."""
     wheel, _ = built
     root = tmp_path_factory.mktemp("venv") / "venv"
-    _run([sys.executable, "-m", "venv", "--without-pip", str(root)])
     python = root / "bin" / "python"
-    # This environment's pip installs into the new venv (pip >= 22.3): no ensurepip, which
-    # would take longer than the rest of the test. NumPy is pinned to the running version
-    # so pip reuses its cached wheel and the CLI's output can be compared with ours.
-    _run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q",
-         str(wheel), f"numpy=={np.__version__}"]
-    )  # fmt: skip
+    # This environment's pip installs into the new venv (pip >= 22.3 has --python): no
+    # ensurepip, which would take longer than the rest of the test. An older pip gets a
+    # venv with its own pip instead. NumPy is pinned to the running version, so pip reuses
+    # its cached wheel and the CLI's output can be compared with this environment's.
+    pip_version = tuple(int(p) for p in re.findall(r"\d+", version("pip"))[:2])
+    if pip_version >= (22, 3):
+        _run([sys.executable, "-m", "venv", "--without-pip", str(root)])
+        pip = [sys.executable, "-m", "pip", "--python", str(python)]
+    else:  # pragma: no cover - Python 3.10's first releases bundle pip 21
+        _run([sys.executable, "-m", "venv", str(root)])
+        pip = [str(python), "-m", "pip"]
+    _run([*pip, "install", "-q", str(wheel), f"numpy=={np.__version__}"])
     return root
 
 
