@@ -256,15 +256,18 @@ def test_dying_relus_at_a_large_learning_rate(digits):
 def test_thirty_relu_layers_stall_with_glorot_and_train_with_he():
     X, y = make_spirals(1000, rng=0)
 
+    # Float64 and 5 epochs: the He run is chaotic later on (its loss after 20 epochs depends
+    # on the CPU's rounding), but its first epochs agree to ~1e-15 on every OpenBLAS kernel.
+    # tests/test_claims_table_11_1.py asserts the 20-epoch claims over seeds.
     def run(init):
-        model = mlp([2] + [64] * 30 + [2], activation="relu", kernel_init=init, rng=0)
+        model = mlp([2] + [64] * 30 + [2], "relu", kernel_init=init, rng=0, dtype=np.float64)
         return fit(
-            model, X, y, epochs=12, batch_size=32, lr=0.003, momentum=0.9, rng=0, progress=False
+            model, X, y, epochs=5, batch_size=32, lr=0.003, momentum=0.9, rng=0, progress=False
         )
 
     glorot, he = run("glorot_uniform"), run("he_normal")
     assert max(abs(loss - math.log(2)) for loss in glorot.loss) < 0.01  # chance, throughout
-    assert he.loss[-1] < math.log(2) - 0.1
+    assert min(he.loss) < math.log(2) - 0.1  # measured: below it from epoch 3
 
 
 def test_alpha_dropout_keeps_mean_and_variance_where_dropout_does_not():
