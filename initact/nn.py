@@ -174,9 +174,18 @@ class ActivationLayer(Layer):
         if isinstance(self.activation, RReLU):
             self.activation.rng = as_generator(rng)
         if isinstance(self.activation, PReLU):
-            start = float(np.mean(self.activation.alpha))
+            start = np.asarray(self.activation.alpha, dtype=np.float64)
             width = _checks.integer(n_units, "n_units") if per_unit else 1
-            alpha = np.full(width, start, dtype=_checks.float_dtype(dtype, allowed=_DTYPES))
+            if start.size not in (1, width):
+                # One slope per unit is honoured as given; never averaged into one.
+                raise ValueError(
+                    f"alpha must be one slope or {width} (one per unit), got {start.size}"
+                    if per_unit
+                    else f"alpha must be one slope shared by the layer (per_unit=True takes one "
+                    f"per unit), got {start.size}"
+                )
+            alpha = np.empty(width, dtype=_checks.float_dtype(dtype, allowed=_DTYPES))
+            alpha[...] = start.reshape(-1)
             self.params = {"alpha": alpha}
             self.grads = {"alpha": np.zeros_like(alpha)}
         elif per_unit:
@@ -302,8 +311,20 @@ class MLP:
 
     def __init__(self, layers: Sequence[Layer], *, dtype: object = np.float32) -> None:
         self.layers = list(layers)
-        if not self.layers or not any(isinstance(layer, Dense) for layer in self.layers):
+        for i, layer in enumerate(self.layers):
+            if not isinstance(layer, Layer):
+                raise TypeError(
+                    f"layers[{i}] must be an initact.nn.Layer, got {type(layer).__name__}"
+                )
+        if not any(isinstance(layer, Dense) for layer in self.layers):
             raise ValueError("layers must contain at least one Dense layer")
+        dense = [layer for layer in self.layers if isinstance(layer, Dense)]
+        for a, b in itertools.pairwise(dense):
+            if a.n_out != b.n_in:
+                raise ValueError(
+                    f"layers do not chain: {a!r} outputs {a.n_out} values but the next "
+                    f"{b!r} takes {b.n_in}"
+                )
         self.dtype = _checks.float_dtype(dtype, allowed=_DTYPES)
         self.training = True
 
@@ -459,6 +480,9 @@ def randomized_asymmetric_init(model: MLP, rng: object = None, *, sigma: float =
     Beta(2, 1) draw, which is positive. A deep ReLU net so initialized is far
     less likely to be born dead than with a symmetric initialization.
     """
+    if not isinstance(model, MLP):
+        raise TypeError(f"model must be an initact.nn.MLP, got {type(model).__name__}")
+    sigma = _checks.real(sigma, "sigma", above=0)
     gen = as_generator(rng)
     for layer in model.dense_layers:
         fan_in = layer.n_in
@@ -524,16 +548,56 @@ def lsuv(
 # --------------------------------------------------------------------------- losses
 
 
+def _logits(logits: object) -> np.ndarray:
+    arr = np.asarray(logits)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"logits must hold real numbers, got dtype {arr.dtype}")
+    if arr.ndim != 2 or arr.shape[1] < 1 or arr.shape[0] < 1:
+        raise ValueError(f"logits must have shape (n_samples, n_classes), got {arr.shape}")
+    return arr if arr.dtype.kind == "f" else arr.astype(np.float64)
+
+
+def _class_labels(y: object, n: int, n_classes: int, name: str = "y") -> np.ndarray:
+    """``y`` as n integer class labels in [0, n_classes), or a clear error."""
+    arr = np.asarray(y)
+    if arr.ndim != 1 or arr.shape[0] != n:
+        raise ValueError(f"{name} must be a 1-D array of {n} class labels, got shape {arr.shape}")
+    if arr.dtype.kind not in "iu":
+        if arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
+            arr = arr.astype(np.int64)
+        else:
+            raise TypeError(f"{name} must hold integer class labels, got dtype {arr.dtype}")
+    if arr.min() < 0 or arr.max() >= n_classes:
+        raise ValueError(
+            f"{name} labels must lie in [0, {n_classes - 1}] for {n_classes} classes, "
+            f"got {arr.min()}..{arr.max()}"
+        )
+    return arr.astype(np.intp, copy=False)
+
+
 def softmax_cross_entropy(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
     """Mean cross-entropy of integer labels ``y`` under ``softmax(logits)``, and its gradient.
 
     Computed from the logits with the log-sum-exp shift, so it never
-    overflows. The gradient is ``(softmax - onehot) / n``.
+    overflows. The gradient is ``(softmax - onehot) / n``. ``logits`` has
+    shape ``(n, classes)``; ``y`` holds ``n`` labels in ``[0, classes)``
+    (a label of -1 is refused, not read as the last class).
 
     >>> loss, grad = softmax_cross_entropy(np.zeros((2, 4)), np.array([0, 3]))
     >>> round(loss, 6) == round(math.log(4), 6)
     True
+    >>> softmax_cross_entropy(np.zeros((2, 4)), np.array([0, 4]))
+    Traceback (most recent call last):
+    ...
+    ValueError: y labels must lie in [0, 3] for 4 classes, got 0..4
     """
+    logits = _logits(logits)
+    y = _class_labels(y, logits.shape[0], logits.shape[1])
+    return _softmax_cross_entropy(logits, y)
+
+
+def _softmax_cross_entropy(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    """:func:`softmax_cross_entropy` on inputs already checked (fit checks them once)."""
     shifted = logits - logits.max(axis=1, keepdims=True)
     exp = np.exp(shifted)
     total = exp.sum(axis=1, keepdims=True)
@@ -549,17 +613,40 @@ def softmax_cross_entropy(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.
 def mean_squared_error(pred: np.ndarray, target: np.ndarray) -> tuple[float, np.ndarray]:
     """Mean of the squared errors over every element, and its gradient.
 
+    ``pred`` and ``target`` must have the same shape: a ``(5, 1)`` prediction
+    against a ``(5,)`` target would otherwise broadcast to 25 differences.
+
     >>> mean_squared_error(np.array([[1.0, 2.0]]), np.array([[0.0, 0.0]]))[0]
     2.5
+    >>> mean_squared_error(np.zeros((5, 1)), np.zeros(5))
+    Traceback (most recent call last):
+    ...
+    ValueError: target must have the shape of pred, (5, 1), got (5,)
     """
+    pred, target = np.asarray(pred), np.asarray(target)
+    for name, arr in (("pred", pred), ("target", target)):
+        if arr.dtype.kind not in "biuf":
+            raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
+    if pred.shape != target.shape:
+        raise ValueError(f"target must have the shape of pred, {pred.shape}, got {target.shape}")
+    if pred.size == 0:
+        raise ValueError("pred must hold at least one value")
+    if pred.dtype.kind != "f":
+        pred = pred.astype(np.float64)
+    return _mean_squared_error(pred, target)
+
+
+def _mean_squared_error(pred: np.ndarray, target: np.ndarray) -> tuple[float, np.ndarray]:
+    """:func:`mean_squared_error` on inputs already checked (fit checks them once)."""
     diff = pred - target
     loss = float(np.mean(np.square(diff, dtype=np.float64)))
     return loss, (2.0 / diff.size) * diff
 
 
+# Unchecked versions: fit and evaluate check the data once, not on every batch.
 _LOSSES: dict[str, Callable[[np.ndarray, np.ndarray], tuple[float, np.ndarray]]] = {
-    "cross_entropy": softmax_cross_entropy,
-    "mse": mean_squared_error,
+    "cross_entropy": _softmax_cross_entropy,
+    "mse": _mean_squared_error,
 }
 
 
@@ -616,6 +703,7 @@ class History:
     val_loss: list[float] = field(default_factory=list)
     val_accuracy: list[float] = field(default_factory=list)
     diverged: bool = False
+    diverged_at: tuple[int, int] | None = None  # (epoch, step) where a value stopped being finite
 
     def __str__(self) -> str:
         head = "epoch      loss  accuracy"
@@ -629,7 +717,10 @@ class History:
                 line += f"  {self.val_loss[i]:8.4f}  {self.val_accuracy[i]:12.4f}"
             lines.append(line)
         if self.diverged:
-            lines.append("stopped: the training or validation loss became NaN or infinite")
+            where = ""
+            if self.diverged_at is not None:
+                where = f" in epoch {self.diverged_at[0]}, step {self.diverged_at[1]}"
+            lines.append("stopped: a loss, an output or a parameter became NaN or infinite" + where)
         return "\n".join(lines)
 
 
@@ -665,21 +756,9 @@ def _progress_bar(progress: bool | None, total: int):
 
 
 def _check_labels(y: object, n: int, model: MLP, loss: str, name: str) -> np.ndarray:
-    arr = np.asarray(y)
     if loss == "cross_entropy":
-        if arr.ndim != 1 or arr.shape[0] != n:
-            raise ValueError(f"{name} must be a 1-D array of {n} class labels, got {arr.shape}")
-        if arr.dtype.kind not in "iu":
-            if arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
-                arr = arr.astype(np.int64)
-            else:
-                raise TypeError(f"{name} must hold integer class labels, got dtype {arr.dtype}")
-        if arr.min() < 0 or arr.max() >= model.n_outputs:
-            raise ValueError(
-                f"{name} labels must lie in [0, {model.n_outputs - 1}] for a model with "
-                f"{model.n_outputs} outputs, got {arr.min()}..{arr.max()}"
-            )
-        return arr.astype(np.intp, copy=False)
+        return _class_labels(y, n, model.n_outputs, name)
+    arr = np.asarray(y)
     if arr.ndim == 1:
         arr = arr[:, None]
     if arr.shape != (n, model.n_outputs):
@@ -704,7 +783,10 @@ def evaluate(model: MLP, X: object, y: object, loss: str = "cross_entropy") -> t
 
 
 def _train_one_epoch(model, X, y, order, batch_size, loss_fn, optimizer, callbacks, bar, step):
-    """One pass over ``X`` in ``order``: ``(mean loss, accuracy, step)``; None if it blew up."""
+    """One pass over ``X`` in ``order``: ``(mean loss, accuracy, step)``.
+
+    Returns just the step (an int) at which a loss or an output stopped being finite.
+    """
     total_loss = 0.0
     correct = 0
     for start in range(0, len(order), batch_size):
@@ -712,8 +794,9 @@ def _train_one_epoch(model, X, y, order, batch_size, loss_fn, optimizer, callbac
         xb, yb = X[idx], y[idx]
         out = model.forward(xb)
         value, grad = loss_fn(out, yb)
-        if not math.isfinite(value):
-            return None
+        # A finite loss can hide infinite outputs (a softmax of +-inf logits, say).
+        if not math.isfinite(value) or not np.isfinite(out).all():
+            return step + 1
         model.backward(grad.astype(model.dtype, copy=False))
         optimizer.step(model)
         step += 1
@@ -811,13 +894,17 @@ def fit(
                     bar,
                     step,
                 )
-                if result is None:
-                    history.diverged = True
+                if isinstance(result, int):
+                    history.diverged, history.diverged_at = True, (epoch, result)
                     break
                 mean_loss, accuracy, step = result
                 history.epoch.append(epoch)
                 history.loss.append(mean_loss)
                 history.accuracy.append(accuracy if loss == "cross_entropy" else math.nan)
+                # The epoch's last update can leave inf weights behind a finite loss.
+                if not all(np.isfinite(value).all() for _, value, _ in model.parameters()):
+                    history.diverged, history.diverged_at = True, (epoch, step)
+                    break
                 if X_val is not None:
                     val_loss, val_acc = evaluate(model, X_val, y_val, loss)
                     history.val_loss.append(val_loss)
@@ -826,8 +913,10 @@ def fit(
                     if hasattr(cb, "on_epoch_end"):
                         cb.on_epoch_end(model, epoch, history)
                 if history.val_loss and not math.isfinite(history.val_loss[-1]):
-                    history.diverged = True  # the weights are past use even if the
-                    break  # training batches' loss has not overflowed yet
+                    # The weights are past use even if the training batches' loss has not
+                    # overflowed yet.
+                    history.diverged, history.diverged_at = True, (epoch, step)
+                    break
     finally:
         model.eval()
     return history

@@ -9,6 +9,7 @@ from initact.activations import ACTIVATIONS, RReLU
 from initact.data import load_digits, make_spirals
 from initact.diagnostics import DeadChart
 from initact.nn import (
+    MLP,
     SGD,
     AlphaDropout,
     Dense,
@@ -450,3 +451,89 @@ def test_building_refuses_bad_input(call, error, word):
     with pytest.raises(error) as info:
         call()
     assert word.lower() in str(info.value).lower()
+
+
+# --------------------------------------------------------------------------- issue 9: bad input
+
+
+def test_mean_squared_error_refuses_shapes_that_would_broadcast():
+    with pytest.raises(ValueError, match="target"):
+        mean_squared_error(np.zeros((5, 1)), np.zeros(5))
+    with pytest.raises(TypeError, match="pred"):
+        mean_squared_error(np.array(["a"]), np.zeros(1))
+
+
+@pytest.mark.parametrize(
+    ("labels", "error"),
+    [
+        (np.array([-1, 0]), ValueError),  # once read as the last class
+        (np.array([0, 3]), ValueError),  # one past the last class
+        (np.array([0.5, 1.0]), TypeError),
+        (np.array([0]), ValueError),  # one label for two rows
+        (np.array([[0], [1]]), ValueError),
+    ],
+)
+def test_softmax_cross_entropy_refuses_bad_labels(labels, error):
+    with pytest.raises(error, match=r"\by\b"):
+        softmax_cross_entropy(np.zeros((2, 3)), labels)
+
+
+def test_softmax_cross_entropy_refuses_bad_logits():
+    with pytest.raises(ValueError, match="logits"):
+        softmax_cross_entropy(np.zeros(3), np.array([0, 1, 2]))
+    with pytest.raises(TypeError, match="logits"):
+        softmax_cross_entropy(np.array([["a", "b"]]), np.array([0]))
+
+
+@pytest.mark.parametrize(
+    ("sigma", "error"),
+    [(float("nan"), ValueError), (0.0, ValueError), ("0.6", TypeError), (1j, TypeError)],
+)
+def test_randomized_asymmetric_init_checks_sigma(sigma, error):
+    model = mlp([3, 4, 1], rng=0)
+    before = model.state()
+    with pytest.raises(error, match="sigma"):
+        randomized_asymmetric_init(model, rng=0, sigma=sigma)
+    assert all(np.array_equal(before[k], v) for k, v in model.state().items())  # untouched
+
+
+def test_layers_that_do_not_chain_are_refused_at_construction():
+    with pytest.raises(ValueError, match="chain"):
+        MLP([Dense(4, 3), Dense(5, 2)])
+    with pytest.raises(TypeError, match=r"layers\[1\]"):
+        MLP([Dense(4, 3), "relu"])
+
+
+def test_prelu_slopes_per_unit_are_kept_not_averaged():
+    model = mlp([2, 2, 2], "prelu", per_unit=True, alpha=np.array([0.1, 0.9]), dtype=np.float64)
+    np.testing.assert_array_equal(model.activation_layers[0].params["alpha"], [0.1, 0.9])
+    with pytest.raises(ValueError, match="alpha"):
+        mlp([2, 2, 2], "prelu", alpha=np.array([0.1, 0.9]))  # shared slope: one value
+    with pytest.raises(ValueError, match="alpha"):
+        mlp([2, 3, 2], "prelu", per_unit=True, alpha=np.array([0.1, 0.9]))  # 3 units
+
+
+def test_fit_reports_divergence_when_outputs_overflow_behind_a_finite_loss():
+    X = np.random.default_rng(232).standard_normal((4, 1))
+    y = np.array([0, 1, 0, 1])
+    model = mlp([1, 6, 2], "relu", "he_normal", rng=0)  # float32
+    history = fit(model, X, y, epochs=3, batch_size=4, lr=1e30, rng=0, progress=False)
+    assert history.diverged
+    epoch, step = history.diverged_at
+    assert 1 <= epoch <= 3 and step >= 1
+    assert f"epoch {epoch}, step {step}" in str(history)
+
+
+def test_fit_reports_divergence_when_the_last_update_leaves_infinite_weights():
+    X = np.random.default_rng(0).standard_normal((8, 2))
+    y = np.array([0, 1] * 4)
+    model = mlp([2, 4, 2], "relu", "he_normal", rng=0, dtype=np.float64)
+
+    class Poison:  # the epoch's last update overflows a weight; the epoch's loss was finite
+        def on_step_end(self, model, step, optimizer):
+            model.dense_layers[0].W[0, 0] = np.inf
+
+    history = fit(model, X, y, epochs=3, batch_size=8, lr=0.1, rng=0, callbacks=[Poison()],
+                  progress=False)  # fmt: skip
+    assert history.diverged and history.diverged_at == (1, 1)
+    assert len(history.loss) == 1 and math.isfinite(history.loss[0])
