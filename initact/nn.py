@@ -26,7 +26,9 @@ import copy
 import itertools
 import math
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -693,6 +695,31 @@ class SGD:
 # --------------------------------------------------------------------------- training
 
 
+@contextlib.contextmanager
+def _interrupt_deferred():
+    """Hold back Ctrl-C (SIGINT) until the block is done, then raise it.
+
+    An SGD step updates one parameter after another; an interrupt between two of them
+    would leave the model half updated. Only the main thread receives signals, so
+    elsewhere (and where SIGINT is not Python's) the block runs as it is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is not signal.default_int_handler:
+        yield
+        return
+    pending = []
+    signal.signal(signal.SIGINT, lambda signum, frame: pending.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if pending:
+        raise KeyboardInterrupt
+
+
 @dataclass
 class History:
     """Per-epoch metrics of :func:`fit`; ``loss``/``accuracy`` average the epoch's batches."""
@@ -798,7 +825,8 @@ def _train_one_epoch(model, X, y, order, batch_size, loss_fn, optimizer, callbac
         if not math.isfinite(value) or not np.isfinite(out).all():
             return step + 1
         model.backward(grad.astype(model.dtype, copy=False))
-        optimizer.step(model)
+        with _interrupt_deferred():  # never half an update
+            optimizer.step(model)
         step += 1
         total_loss += value * len(idx)
         if yb.ndim == 1:  # class labels
@@ -836,6 +864,15 @@ def fit(
     (after each update) and ``on_epoch_end(model, epoch, history)``.
     Every argument is checked before the model is touched. Training stops
     early, with ``history.diverged`` set, if the training or validation loss stops being finite.
+
+    Ctrl-C (KeyboardInterrupt) propagates, with the model at its last completed
+    step (an update is never half applied) and the History of the completed epochs
+    attached to the exception as ``err.history``::
+
+        try:
+            history = fit(model, X, y, ...)
+        except KeyboardInterrupt as err:
+            history = err.history
 
     ``progress``: True shows a tqdm bar, False never; None shows it in a
     terminal or notebook unless the environment sets ``INITACT_PROGRESS=0``
@@ -917,6 +954,9 @@ def fit(
                     # overflowed yet.
                     history.diverged, history.diverged_at = True, (epoch, step)
                     break
+    except KeyboardInterrupt as err:
+        err.history = history  # the completed epochs stay reachable
+        raise
     finally:
         model.eval()
     return history

@@ -537,3 +537,33 @@ def test_fit_reports_divergence_when_the_last_update_leaves_infinite_weights():
                   progress=False)  # fmt: skip
     assert history.diverged and history.diverged_at == (1, 1)
     assert len(history.loss) == 1 and math.isfinite(history.loss[0])
+
+
+def test_ctrl_c_in_fit_keeps_the_completed_epochs_and_never_half_an_update(monkeypatch):
+    import os
+    import signal
+
+    from initact import nn
+
+    X = np.random.default_rng(0).standard_normal((64, 3))
+    y = (X[:, 0] > 0).astype(int)
+    model = mlp([3, 8, 8, 2], "relu", "he_normal", rng=0, dtype=np.float64)
+    steps_per_epoch = 4  # 64 rows in batches of 16
+    original_step = nn.SGD.step
+    seen = {}
+
+    def step_with_an_interrupt(self, m):
+        seen["step"] = seen.get("step", 0) + 1
+        if seen["step"] == steps_per_epoch + 2:  # in epoch 2
+            seen["before"] = m.state()
+            os.kill(os.getpid(), signal.SIGINT)  # arrives in the middle of the update
+        original_step(self, m)
+
+    monkeypatch.setattr(nn.SGD, "step", step_with_an_interrupt)
+    with pytest.raises(KeyboardInterrupt) as info:
+        fit(model, X, y, epochs=5, batch_size=16, lr=0.1, rng=0, progress=False)
+    history = info.value.history
+    assert history.epoch == [1] and len(history.loss) == 1  # the completed epoch
+    after = model.state()
+    moved = [not np.array_equal(after[k], v) for k, v in seen["before"].items()]
+    assert all(moved), "the interrupted update was only partly applied"
