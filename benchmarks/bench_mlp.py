@@ -44,7 +44,7 @@ except ImportError:  # not on Windows; page faults are then not counted
     resource = None
 
 import initact
-from initact.nn import SGD, mlp, softmax_cross_entropy
+from initact.nn import _LOSSES, SGD, _train_step, mlp
 
 SIZES = [784, 300, 100, 10]
 BATCHES = (32, 256)
@@ -85,10 +85,9 @@ class InitactStep:
         self.model, self.optimizer = model, optimizer
 
     def __call__(self, X: np.ndarray, y: np.ndarray) -> float:
-        logits = self.model.forward(X)
-        loss, grad = softmax_cross_entropy(logits, y)
-        self.model.backward(grad)
-        self.optimizer.step(self.model)
+        # Exactly what fit does per batch: forward, loss, the finiteness checks, backward,
+        # and an update that Ctrl-C cannot cut in half.
+        loss, _ = _train_step(self.model, X, y, _LOSSES["cross_entropy"], self.optimizer)
         return loss
 
     def weights(self) -> list[np.ndarray]:

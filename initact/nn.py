@@ -809,6 +809,22 @@ def evaluate(model: MLP, X: object, y: object, loss: str = "cross_entropy") -> t
     return value, accuracy
 
 
+def _train_step(model, xb, yb, loss_fn, optimizer):
+    """One update on one batch: ``(loss, outputs)``, or None (and no update) if not finite.
+
+    This is all of fit's work per batch (benchmarks/bench_mlp.py times it).
+    """
+    out = model.forward(xb)
+    value, grad = loss_fn(out, yb)
+    # A finite loss can hide infinite outputs (a softmax of +-inf logits, say).
+    if not math.isfinite(value) or not np.isfinite(out).all():
+        return None
+    model.backward(grad.astype(model.dtype, copy=False))
+    with _interrupt_deferred():  # never half an update
+        optimizer.step(model)
+    return value, out
+
+
 def _train_one_epoch(model, X, y, order, batch_size, loss_fn, optimizer, callbacks, bar, step):
     """One pass over ``X`` in ``order``: ``(mean loss, accuracy, step)``.
 
@@ -819,14 +835,10 @@ def _train_one_epoch(model, X, y, order, batch_size, loss_fn, optimizer, callbac
     for start in range(0, len(order), batch_size):
         idx = order[start : start + batch_size]
         xb, yb = X[idx], y[idx]
-        out = model.forward(xb)
-        value, grad = loss_fn(out, yb)
-        # A finite loss can hide infinite outputs (a softmax of +-inf logits, say).
-        if not math.isfinite(value) or not np.isfinite(out).all():
+        result = _train_step(model, xb, yb, loss_fn, optimizer)
+        if result is None:
             return step + 1
-        model.backward(grad.astype(model.dtype, copy=False))
-        with _interrupt_deferred():  # never half an update
-            optimizer.step(model)
+        value, out = result
         step += 1
         total_loss += value * len(idx)
         if yb.ndim == 1:  # class labels
