@@ -858,17 +858,22 @@ def fit(
     *,
     epochs: int,
     batch_size: int,
-    lr: float,
+    lr: float | None = None,
     rng: object,
     X_val: object = None,
     y_val: object = None,
     loss: str = "cross_entropy",
     momentum: float = 0.0,
     nesterov: bool = False,
+    optimizer: SGD | None = None,
     callbacks: Iterable[object] = (),
     progress: bool | None = None,
 ) -> History:
     """Train ``model`` with minibatch SGD and return the per-epoch :class:`History`.
+
+    Give either ``lr`` (with ``momentum`` and ``nesterov``) or an ``optimizer``,
+    an :class:`SGD` you built: fit then uses it and keeps its state (its momentum)
+    from one call to the next.
 
     ``rng`` (a seed or Generator) shuffles the data each epoch, so the same
     seed on the same model gives the same History to the bit. Each callback
@@ -910,7 +915,14 @@ def fit(
         y_val = _check_labels(y_val, X_val.shape[0], model, loss, "y_val")
     epochs = _checks.integer(epochs, "epochs")
     batch_size = _checks.integer(batch_size, "batch_size")
-    optimizer = SGD(lr, momentum, nesterov)
+    if optimizer is None:
+        if lr is None:
+            raise TypeError("fit needs lr (a learning rate) or optimizer (an SGD)")
+        optimizer = SGD(lr, momentum, nesterov)
+    elif not isinstance(optimizer, SGD):
+        raise TypeError(f"optimizer must be an initact.nn.SGD, got {type(optimizer).__name__}")
+    elif lr is not None or momentum or nesterov:
+        raise ValueError("give optimizer or lr/momentum/nesterov, not both")
     gen = as_generator(rng)
     callbacks = list(callbacks)
     loss_fn = _LOSSES[loss]

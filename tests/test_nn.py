@@ -567,3 +567,27 @@ def test_ctrl_c_in_fit_keeps_the_completed_epochs_and_never_half_an_update(monke
     after = model.state()
     moved = [not np.array_equal(after[k], v) for k, v in seen["before"].items()]
     assert all(moved), "the interrupted update was only partly applied"
+
+
+def test_fit_takes_an_optimizer_and_keeps_its_momentum_across_calls():
+    X = np.random.default_rng(0).standard_normal((32, 3))
+    y = (X[:, 0] > 0).astype(int)
+    a = mlp([3, 5, 2], "relu", "he_normal", rng=0, dtype=np.float64)
+    b = mlp([3, 5, 2], "relu", "he_normal", rng=0, dtype=np.float64)
+    fit(a, X, y, epochs=2, batch_size=8, lr=0.1, momentum=0.9, rng=0, progress=False)
+    optimizer = SGD(0.1, momentum=0.9)
+    fit(b, X, y, epochs=1, batch_size=8, optimizer=optimizer, rng=0, progress=False)
+    assert optimizer.velocity  # it was used
+    gen = np.random.default_rng(0)  # the same shuffles as one call of two epochs
+    b2 = mlp([3, 5, 2], "relu", "he_normal", rng=0, dtype=np.float64)
+    opt2 = SGD(0.1, momentum=0.9)
+    fit(b2, X, y, epochs=1, batch_size=8, optimizer=opt2, rng=gen, progress=False)
+    fit(b2, X, y, epochs=1, batch_size=8, optimizer=opt2, rng=gen, progress=False)
+    for (_, wa, _), (_, wb, _) in zip(a.parameters(), b2.parameters(), strict=True):
+        np.testing.assert_array_equal(wa, wb)  # momentum carried over: identical to one call
+    with pytest.raises(TypeError, match="lr"):
+        fit(b, X, y, epochs=1, batch_size=8, rng=0)
+    with pytest.raises(ValueError, match="optimizer"):
+        fit(b, X, y, epochs=1, batch_size=8, lr=0.1, optimizer=SGD(0.1), rng=0)
+    with pytest.raises(TypeError, match="optimizer"):
+        fit(b, X, y, epochs=1, batch_size=8, optimizer="sgd", rng=0)
