@@ -1,5 +1,11 @@
 """Command line: ``python -m initact table`` and ``python -m initact recommend NAME``.
 
+NAME is matched as :func:`initact.activations.get_activation` matches it (case,
+``-``, ``_`` and spaces ignored, so ``LeakyReLU`` works); an unknown name is
+answered with the closest accepted one. Output cut short by a closed pipe
+(``python -m initact table | head -3``) ends quietly with exit code 141
+(128 + SIGPIPE, as a shell reports for ``yes | head``), without a traceback.
+
 >>> main(["recommend", "selu"])  # doctest: +NORMALIZE_WHITESPACE
 Activation:        SELU()
 Table 11-1 row:    LeCun (sigma^2 = 1 / fan_in)
@@ -12,8 +18,12 @@ Derived scale:     1.000  (forward: 1/E[f(z)^2], z ~ N(0, 1))
 from __future__ import annotations
 
 import argparse
+import os
+import signal
+import sys
 from collections.abc import Sequence
 
+from initact import _checks
 from initact.activations import ACTIVATIONS, get_activation
 from initact.theory import recommend, table_11_1
 
@@ -21,6 +31,22 @@ from initact.theory import recommend, table_11_1
 # also understands, and softmax (Glorot's row of Table 11-1, although it is not
 # an elementwise activation and has no derived scale).
 ACTIVATION_NAMES = (*ACTIVATIONS, "linear", "none", "silu", "softmax")
+_NAME_OF = _checks.normalised_table({name: name for name in ACTIVATION_NAMES})
+
+#: Exit code after the reader closed the pipe: 128 + SIGPIPE, as a shell reports it.
+BROKEN_PIPE_EXIT = 128 + int(getattr(signal, "SIGPIPE", 13))
+
+
+def _activation_name(text: str) -> str:
+    """``text`` as one of ACTIVATION_NAMES, by the rule get_activation uses."""
+    name = _NAME_OF.get(_checks.normalise_name(text))
+    if name is None:
+        hint = _checks.did_you_mean(text, ACTIVATION_NAMES)
+        raise argparse.ArgumentTypeError(
+            f"invalid choice: {text!r}{hint}; choose from {', '.join(ACTIVATION_NAMES)} "
+            "(case, '-', '_' and spaces are ignored: LeakyReLU works)"
+        )
+    return name
 
 
 def _build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
@@ -42,9 +68,9 @@ def _build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     rec.add_argument(
         "name",
         metavar="NAME",
-        type=str.lower,
-        choices=ACTIVATION_NAMES,
-        help=f"activation name, one of: {', '.join(ACTIVATION_NAMES)}",
+        type=_activation_name,
+        help=f"activation name, one of: {', '.join(ACTIVATION_NAMES)} "
+        "(any case; Keras/PyTorch class names such as LeakyReLU work)",
     )
     rec.add_argument("--alpha", type=float, help="slope or alpha (leaky_relu, prelu, elu)")
     rec.add_argument("--lower", type=float, help="rrelu lower slope bound")
@@ -54,7 +80,28 @@ def _build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code (argparse errors exit with 2)."""
+    """Run the command line; return the exit code.
+
+    0 on success; argparse errors exit with 2; a reader that closed the pipe
+    early gives :data:`BROKEN_PIPE_EXIT` (141), quietly.
+    """
+    try:
+        code = _run(argv)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+    except BrokenPipeError:
+        # The standard recipe (Python docs, "Note on SIGPIPE"): point stdout at
+        # devnull so the flush at interpreter exit cannot raise again.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):  # stdout without a file descriptor (captured)
+            pass
+        return BROKEN_PIPE_EXIT
+    return code
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser, rec_parser = _build_parser()
     args = parser.parse_args(argv)
     if args.command == "table":

@@ -16,10 +16,16 @@ not a 1.
 
 from __future__ import annotations
 
+import difflib
 import math
 import numbers
+import re
+from collections.abc import Iterable, Mapping
+from typing import TypeVar
 
 import numpy as np
+
+_T = TypeVar("_T")
 
 
 def _bounds(**bounds: float | None) -> str:
@@ -169,3 +175,57 @@ def real_array(
     if finite and not np.all(np.isfinite(array)):
         raise ValueError(f"{name} must hold finite numbers only, got NaN or infinite values")
     return array
+
+
+# --- names ------------------------------------------------------------------
+# One rule for every registry looked up by name (activations, initializers,
+# the command line): case, "-", "_" and spaces do not count, so Keras class
+# names ("LeakyReLU", "HeNormal") and PyTorch names ("SiLU", "GELU") find the
+# same entry as the snake_case registry name; an unknown name gets at most
+# one suggestion, the closest registry name after the same normalisation.
+
+_NAME_NOISE = re.compile(r"[\s_-]+")
+
+
+def normalise_name(name: str) -> str:
+    """``name`` lower-cased, with ``-``, ``_`` and whitespace removed.
+
+    >>> normalise_name("LeakyReLU"), normalise_name("leaky_relu"), normalise_name(" Leaky-ReLU ")
+    ('leakyrelu', 'leakyrelu', 'leakyrelu')
+    >>> normalise_name("HeNormal") == normalise_name("he_normal")
+    True
+    """
+    return _NAME_NOISE.sub("", name).lower()
+
+
+def normalised_table(names: Mapping[str, _T]) -> dict[str, _T]:
+    """``names`` keyed by :func:`normalise_name`; two keys that normalise alike are a bug.
+
+    >>> normalised_table({"leaky_relu": 1, "relu": 2})
+    {'leakyrelu': 1, 'relu': 2}
+    """
+    table: dict[str, _T] = {}
+    for name, value in names.items():
+        key = normalise_name(name)
+        if key in table:
+            raise ValueError(f"names {name!r} and another entry both normalise to {key!r}")
+        table[key] = value
+    return table
+
+
+def did_you_mean(name: str, accepted: Iterable[str]) -> str:
+    """``" (did you mean 'x'?)"`` for the accepted name closest to ``name``, or ``""``.
+
+    Names are compared after :func:`normalise_name` (difflib's ratio, cutoff 0.6),
+    and the suggestion is spelled as ``accepted`` spells it.
+
+    >>> did_you_mean("reul", ["relu", "leaky_relu"])
+    " (did you mean 'relu'?)"
+    >>> did_you_mean("HeUnifrom", ["he_normal", "he_uniform"])
+    " (did you mean 'he_uniform'?)"
+    >>> did_you_mean("xyzzy", ["relu"])
+    ''
+    """
+    spelled = {normalise_name(a): a for a in accepted}
+    close = difflib.get_close_matches(normalise_name(name), list(spelled), n=1)
+    return f" (did you mean {spelled[close[0]]!r}?)" if close else ""

@@ -40,7 +40,6 @@ Shared rules
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import math
 from typing import Any
@@ -943,19 +942,53 @@ _ALIASES: dict[str, str] = {"linear": "identity", "none": "identity", "silu": "s
 #: The registry names :func:`get_activation` accepts (aliases not included).
 ACTIVATIONS: tuple[str, ...] = tuple(_REGISTRY)
 
+# Every accepted spelling, normalised (case, "-", "_" and spaces removed), to
+# its registry name: "LeakyReLU", "leaky-relu" and "leaky_relu" are one key.
+_LOOKUP: dict[str, str] = _checks.normalised_table(
+    {**{name: name for name in ACTIVATIONS}, **_ALIASES}
+)
+
+# Keras 3 (keras.layers.LeakyReLU, keras.activations.leaky_relu) and PyTorch
+# (torch.nn.LeakyReLU) call LeakyReLU's slope negative_slope; Keras 2 said alpha.
+_SLOPE_SYNONYMS: dict[type[Activation], tuple[str, str]] = {LeakyReLU: ("negative_slope", "alpha")}
+
+
+def _registry_name(name: str) -> str:
+    """The registry name ``name`` spells, or a ValueError that names ``name``."""
+    key = _LOOKUP.get(_checks.normalise_name(name))
+    if key is None:
+        hint = _checks.did_you_mean(name, [*ACTIVATIONS, *_ALIASES])
+        raise ValueError(
+            f"unknown activation name {name!r}{hint}; name must be one of: "
+            f"{', '.join(ACTIVATIONS)} (aliases: {', '.join(_ALIASES)}); "
+            "case, '-', '_' and spaces are ignored, so Keras and PyTorch class names "
+            "such as 'LeakyReLU' or 'SiLU' work too"
+        )
+    return key
+
 
 def get_activation(name: str | Activation | None, **params: Any) -> Activation:
-    """A new activation by registry name (case-insensitive), with its parameters.
+    """A new activation by registry name, with its parameters.
 
     Names: ``identity`` (also ``linear``, ``none`` and ``None``), ``sigmoid``,
     ``tanh``, ``relu``, ``leaky_relu``, ``rrelu``, ``prelu``, ``elu``, ``selu``,
-    ``gelu``, ``swish`` (also ``silu``), ``mish``, ``softplus``. An
-    :class:`Activation` instance is returned unchanged (no ``params`` allowed).
+    ``gelu``, ``swish`` (also ``silu``), ``mish``, ``softplus``. Case, ``-``,
+    ``_`` and spaces are ignored, so Keras and PyTorch class names work:
+    ``"LeakyReLU"``, ``"PReLU"``, ``"ELU"``, ``"SiLU"``, ``"GELU"``. LeakyReLU's
+    slope is ``alpha`` (Keras 2) or ``negative_slope`` (Keras 3, PyTorch), not
+    both. An :class:`Activation` instance is returned unchanged (no ``params``
+    allowed).
 
     >>> get_activation("leaky_relu", alpha=0.2)
     LeakyReLU(alpha=0.2)
+    >>> get_activation("LeakyReLU", negative_slope=0.2)
+    LeakyReLU(alpha=0.2)
     >>> get_activation("SiLU"), get_activation(None)
     (Swish(beta=1.0), Identity())
+    >>> get_activation("reul")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown activation name 'reul' (did you mean 'relu'?); name must be one of: ...
     """
     if isinstance(name, Activation):
         if params:
@@ -967,20 +1000,23 @@ def get_activation(name: str | Activation | None, **params: Any) -> Activation:
     if name is None:
         key = "identity"
     elif isinstance(name, str):
-        key = name.lower()
+        key = _registry_name(name)
     else:
         raise TypeError(
             f"name must be an activation name (str), None or an Activation, got {name!r}"
         )
-    key = _ALIASES.get(key, key)
-    if key not in _REGISTRY:
-        known = [*ACTIVATIONS, *_ALIASES]
-        closest = difflib.get_close_matches(key, known, n=1, cutoff=0.0)
-        raise ValueError(
-            f"unknown activation name {name!r}; closest match: {closest[0]!r}. "
-            f"Valid names: {', '.join(ACTIVATIONS)} (aliases: {', '.join(_ALIASES)})"
-        )
     cls = _REGISTRY[key]
+    synonym, parameter = _SLOPE_SYNONYMS.get(cls, ("", ""))
+    renamed = synonym in params
+    if renamed:
+        if parameter in params:
+            raise TypeError(
+                f"activation {key!r} got both {parameter}= and {synonym}=; they are the "
+                f"same slope (Keras 2 says {parameter}, Keras 3 and PyTorch {synonym}): "
+                "give one"
+            )
+        params = {**params}
+        params[parameter] = params.pop(synonym)
     accepted = list(inspect.signature(cls).parameters)
     unexpected = sorted(set(params) - set(accepted))
     if unexpected:
@@ -988,4 +1024,9 @@ def get_activation(name: str | Activation | None, **params: Any) -> Activation:
             f"activation {key!r} does not take parameter(s) {', '.join(unexpected)}; "
             f"it accepts: {', '.join(accepted) if accepted else 'no parameters'}"
         )
-    return cls(**params)
+    if not renamed:
+        return cls(**params)
+    try:
+        return cls(**params)
+    except (TypeError, ValueError) as error:  # name the parameter the caller wrote
+        raise type(error)(f"{error} (given as {synonym}=)") from None

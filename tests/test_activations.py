@@ -535,14 +535,104 @@ def test_get_activation_returns_new_instances_and_passes_instances_through():
 
 def test_unknown_names_and_parameters_are_explained():
     with pytest.raises(ValueError) as info:
-        get_activation("leakyrelu")
+        get_activation("leaky_rleu")
     message = str(info.value)
-    assert "closest match: 'leaky_relu'" in message
+    assert message.startswith("unknown activation name 'leaky_rleu'")
+    assert "name must be one of" in message  # names the parameter
+    assert "(did you mean 'leaky_relu'?)" in message
     assert all(name in message for name in ACTIVATIONS)
-    with pytest.raises(ValueError, match="closest match: 'relu'"):
+    with pytest.raises(ValueError, match=r"did you mean 'relu'\?"):
         get_activation("reul")
     with pytest.raises(TypeError) as info:
         get_activation("leaky_relu", slope=0.2)
     assert "slope" in str(info.value) and "alpha" in str(info.value)
     with pytest.raises(TypeError, match="alpha"):
         get_activation("relu", alpha=0.1)
+
+
+# --- names as Keras and PyTorch spell them ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "cls"),
+    [
+        # Keras layer classes
+        ("ReLU", ReLU),
+        ("LeakyReLU", LeakyReLU),
+        ("PReLU", PReLU),
+        ("ELU", ELU),
+        # PyTorch torch.nn classes
+        ("SiLU", Swish),
+        ("GELU", GELU),
+        ("Mish", Mish),
+        ("Softplus", Softplus),
+        ("SELU", SELU),
+        ("RReLU", RReLU),
+        ("Sigmoid", Sigmoid),
+        ("Tanh", Tanh),
+        ("Identity", Identity),
+        # separators and case
+        ("leaky-relu", LeakyReLU),
+        ("Leaky ReLU", LeakyReLU),
+        ("LEAKY_RELU", LeakyReLU),
+        (" relu ", ReLU),
+        ("Linear", Identity),
+    ],
+)
+def test_keras_and_pytorch_names_find_the_registry_entry(name, cls):
+    assert type(get_activation(name)) is cls
+
+
+def test_registry_names_still_give_the_same_objects():
+    # What the book calls: lowercase registry names, alpha= for the slopes.
+    for name in ACTIVATIONS:
+        act = get_activation(name)
+        assert act.name == name and act == get_activation(name.upper())
+    assert get_activation("leaky_relu", alpha=0.3) == LeakyReLU(alpha=0.3)
+    assert get_activation("elu", alpha=0.5) == ELU(alpha=0.5)
+    assert get_activation("prelu", alpha=0.1) == PReLU(alpha=0.1)
+
+
+def test_names_are_not_over_normalised():
+    # Only case, "-", "_" and whitespace are dropped: other characters still count.
+    for name in ("relu6", "re.lu", "leaky_relu!", "prelu2", "r", ""):
+        with pytest.raises(ValueError, match=r"^unknown activation name .*; name must be one of"):
+            get_activation(name)
+
+
+def test_normalise_name_drops_case_and_separators_only():
+    from initact._checks import normalise_name
+
+    assert normalise_name("LeakyReLU") == normalise_name("leaky_relu") == "leakyrelu"
+    assert normalise_name(" He-Normal\t") == normalise_name("he_normal") == "henormal"
+    assert normalise_name("relu6") == "relu6" and normalise_name("re.lu") == "re.lu"
+
+
+def test_did_you_mean_is_one_rule_on_normalised_names():
+    from initact._checks import did_you_mean
+
+    assert did_you_mean("LeakyRelU6", ACTIVATIONS) == " (did you mean 'leaky_relu'?)"
+    assert did_you_mean("HeUnifrom", ["he_normal", "he_uniform"]) == (
+        " (did you mean 'he_uniform'?)"
+    )
+    assert did_you_mean("xyzzy", ACTIVATIONS) == ""
+    with pytest.raises(ValueError) as info:
+        get_activation("xyzzy")
+    assert "did you mean" not in str(info.value)
+    assert all(name in str(info.value) for name in ACTIVATIONS)
+
+
+def test_negative_slope_is_leaky_relus_alpha():
+    assert get_activation("LeakyReLU", negative_slope=0.2) == LeakyReLU(alpha=0.2)
+    assert get_activation("leaky_relu", negative_slope=0.0) == LeakyReLU(alpha=0.0)
+    with pytest.raises(TypeError) as info:
+        get_activation("LeakyReLU", alpha=0.1, negative_slope=0.2)
+    assert "alpha" in str(info.value) and "negative_slope" in str(info.value)
+    with pytest.raises(ValueError, match="negative_slope"):
+        get_activation("leaky_relu", negative_slope=math.nan)
+    with pytest.raises(TypeError, match="negative_slope"):
+        get_activation("leaky_relu", negative_slope="0.2")
+    # Only LeakyReLU's slope has the Keras 3 name.
+    for name in ("relu", "elu", "prelu"):
+        with pytest.raises(TypeError, match="negative_slope"):
+            get_activation(name, negative_slope=0.2)

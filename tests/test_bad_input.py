@@ -108,3 +108,56 @@ def test_bad_input_raises_a_clear_error(call, error, word):
 
 def test_catalogue_is_large():
     assert len(CASES) >= 25
+
+
+# === Activation names (Keras/PyTorch spellings, Keras 3's negative_slope) =====
+# A separate catalogue, so the rows above stay as they are: each row is a call,
+# the exception type and the parameter its message must name.
+
+NAME_CASES = [
+    ("unknown activation name", lambda: get_activation("reul"), ValueError, "name"),
+    ("empty activation name", lambda: get_activation(""), ValueError, "name"),
+    ("near-Keras name", lambda: get_activation("LeakyReLU6"), ValueError, "name"),
+    ("bytes activation name", lambda: get_activation(b"relu"), TypeError, "name"),
+    ("float activation name", lambda: get_activation(1.0), TypeError, "name"),
+    (
+        "alpha and negative_slope",
+        lambda: get_activation("LeakyReLU", alpha=0.1, negative_slope=0.2),
+        TypeError,
+        "negative_slope",
+    ),
+    (
+        "NaN negative_slope",
+        lambda: get_activation("leaky_relu", negative_slope=math.nan),
+        ValueError,
+        "negative_slope",
+    ),
+    (
+        "negative negative_slope",
+        lambda: get_activation("leaky_relu", negative_slope=-0.1),
+        ValueError,
+        "negative_slope",
+    ),
+    (
+        "string negative_slope",
+        lambda: get_activation("leaky_relu", negative_slope="0.2"),
+        TypeError,
+        "negative_slope",
+    ),
+    (
+        "negative_slope for ELU",
+        lambda: get_activation("ELU", negative_slope=0.2),
+        TypeError,
+        "negative_slope",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "word"),
+    [pytest.param(call, error, word, id=name) for name, call, error, word in NAME_CASES],
+)
+def test_bad_activation_name_or_slope_raises_a_clear_error(call, error, word):
+    with pytest.raises(error) as info:
+        call()
+    assert word.lower() in str(info.value).lower()

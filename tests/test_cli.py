@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import math
+import os
+import shlex
+import shutil
 import subprocess
 import sys
 
 import numpy as np
 import pytest
 
-from initact.__main__ import main
+from initact.__main__ import BROKEN_PIPE_EXIT, main
 
 
 def tanh_forward_scale() -> float:
@@ -97,3 +101,97 @@ def test_python_dash_m_runs():
     )
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr and "invalid choice" in bad.stderr
+
+
+# --- names as get_activation reads them ---------------------------------------
+
+
+@pytest.mark.parametrize("name", ["LeakyReLU", "leaky-relu", "Leaky ReLU", "LEAKY_RELU"])
+def test_recommend_accepts_keras_and_pytorch_spellings(name, capsys):
+    code, out, err = run(["recommend", name, "--alpha", "0.2"], capsys)
+    assert code == 0 and err == ""
+    expected, _ = run(["recommend", "leaky_relu", "--alpha", "0.2"], capsys)[1:]
+    assert out == expected and "LeakyReLU(alpha=0.2)" in out
+
+
+def test_recommend_softmax_and_silu_any_case(capsys):
+    code, out, _ = run(["recommend", "SoftMax"], capsys)
+    assert code == 0 and "Glorot" in out
+    code, out, _ = run(["recommend", "SiLU"], capsys)
+    assert code == 0 and "Swish(beta=1.0)" in out
+
+
+@pytest.mark.parametrize(
+    ("name", "suggestion"),
+    [("LeakyRelux", "leaky_relu"), ("softmx", "softmax"), ("reul", "relu"), ("SeLu2", "selu")],
+)
+def test_unknown_name_gets_a_suggestion(name, suggestion, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["recommend", name])
+    assert exc.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "argument NAME" in err and repr(name) in err
+    assert f"(did you mean {suggestion!r}?)" in err
+    assert "leaky_relu" in err and "softmax" in err  # the accepted names are listed
+
+
+def test_name_far_from_every_choice_gets_no_suggestion(capsys):
+    with pytest.raises(SystemExit):
+        main(["recommend", "xyzzy"])
+    err = capsys.readouterr().err
+    assert "'xyzzy'" in err and "did you mean" not in err and "leaky_relu" in err
+
+
+# --- a reader that stops early --------------------------------------------------
+
+
+def test_closed_pipe_exits_141_without_a_traceback():
+    # The read end is closed before the child starts, so its first write meets
+    # EPIPE every time: the same as `python -m initact table | head -0`.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "initact", "table"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert result.returncode == BROKEN_PIPE_EXIT == 141
+    assert result.stderr == ""
+
+
+@pytest.mark.skipif(shutil.which("head") is None or shutil.which("sh") is None, reason="no sh")
+def test_pipe_into_head_is_quiet():
+    command = f"{shlex.quote(sys.executable)} -m initact recommend relu | head -3"
+    result = subprocess.run(
+        ["sh", "-c", command], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert result.returncode == 0  # head's status
+    assert result.stdout.splitlines()[0] == "Activation:        ReLU()"
+    assert len(result.stdout.splitlines()) == 3
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
+
+
+class _ClosedPipe:
+    """A stdout whose reader has gone: every write and flush raises EPIPE."""
+
+    def write(self, text):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def fileno(self):
+        raise io.UnsupportedOperation("fileno")
+
+
+def test_main_returns_141_when_stdout_is_a_closed_pipe(monkeypatch):
+    monkeypatch.setattr(sys, "stdout", _ClosedPipe())
+    assert main(["recommend", "relu"]) == 141
+    assert main(["table"]) == 141
