@@ -12,10 +12,18 @@ LeakyReLU(alpha=0.2)
 
 The submodules ``theory``, ``nn``, ``data`` and ``diagnostics`` hold the
 Gaussian theory behind Table 11-1, a small trainable MLP, the data sets and
-the instruments that see dead and saturated units.
+the instruments that see dead and saturated units. Every submodule the README
+lists is an attribute after ``import initact``; ``plotting`` and ``widgets``
+are imported on first use, so ``import initact`` never imports matplotlib or
+ipywidgets.
+
+>>> initact.diagnostics.born_dead_exact(1, 1)
+0.5
 """
 
-from . import data, nn, theory
+import importlib
+
+from . import activations, data, diagnostics, fans, initializers, nn, propagation, theory
 from .activations import (
     ACTIVATIONS,
     ELU,
@@ -55,6 +63,20 @@ from .initializers import (
 
 __version__ = "0.1.0"
 
+# Imported on first access (PEP 562): they pull in matplotlib and ipywidgets.
+_LAZY_SUBMODULES = ("plotting", "widgets")
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY_SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)  # also sets the attribute
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY_SUBMODULES))
+
+
 __all__ = [
     "ACTIVATIONS",
     "ELU",
@@ -77,18 +99,23 @@ __all__ = [
     "Swish",
     "Tanh",
     "VarianceScaling",
+    "activations",
     "compute_fans",
     "data",
+    "diagnostics",
+    "fans",
     "get_activation",
     "get_initializer",
     "glorot_normal",
     "glorot_uniform",
     "he_normal",
     "he_uniform",
+    "initializers",
     "lecun_normal",
     "lecun_uniform",
     "nn",
     "orthogonal",
+    "propagation",
     "standard_uniform",
     "theory",
 ]

@@ -35,7 +35,7 @@ import numpy as np
 
 from . import _checks
 from .activations import Sigmoid, Tanh
-from .initializers import as_generator
+from .initializers import as_generator, check_memory
 from .nn import MLP, ActivationLayer
 
 __all__ = [
@@ -238,6 +238,7 @@ def born_dead_probability(
     *,
     x: object = None,
     batch: int | None = None,
+    max_work: float = 1e10,
 ) -> BornDeadEstimate:
     """Monte Carlo probability that a bias-free ReLU net is dead at one fixed input.
 
@@ -258,6 +259,16 @@ def born_dead_probability(
     exact :func:`born_dead_exact` value, the binomial standard error
     ``sqrt(p (1 - p) / trials)`` of the estimate, and ``trials``.
 
+    Cost: the run draws ``trials * width * (len(x) + (depth - 1) * width)``
+    random weights, about 5e7 a second on a 2-core laptop (draws and products
+    together). A run of more than ``max_work`` draws (default 1e10, about 3
+    minutes) raises a ValueError naming ``width``, ``depth`` and ``trials``
+    before drawing anything; pass a larger ``max_work`` (``math.inf``: no
+    limit) to run it on purpose. The book's grid needs at most 5e6 draws per
+    call, the tests 1e7. One batch's weights must also fit in memory (see
+    :func:`initact.initializers.check_memory`), else a ValueError names
+    ``batch`` (or ``width`` when ``batch`` is None).
+
     >>> result = born_dead_probability(2, 5, trials=4000, rng=0)
     >>> round(result.exact, 4), result.trials
     (0.7627, 4000)
@@ -267,19 +278,38 @@ def born_dead_probability(
     width = _checks.integer(width, "width")
     depth = _checks.integer(depth, "depth")
     trials = _checks.integer(trials, "trials")
+    if max_work != math.inf:
+        max_work = _checks.real(max_work, "max_work", above=0)
     gen = as_generator(rng)
-    if x is None:
-        x = gen.standard_normal(width)
-    else:
+    if x is not None:
         x = _checks.real_array(x, "x")
         if not np.any(x):
             raise ValueError("x must be nonzero: a zero input is dead in every net")
-    x = x / np.abs(x).max()  # the same signs at any scale; this one cannot overflow
-    widest = max(width, x.size)
+    inputs = width if x is None else x.size
+    work = trials * width * (inputs + (depth - 1) * width)
+    if work > max_work:
+        raise ValueError(
+            f"width={width}, depth={depth}, trials={trials} would draw about {work:.2g} "
+            f"random weights (trials * width * (len(x) + (depth - 1) * width)), about "
+            f"{work / 5e7 / 60:,.0f} minutes at 5e7 a second, more than max_work={max_work:.2g}: "
+            "lower width, depth or trials, or pass a larger max_work to run it on purpose"
+        )
+    widest = max(width, inputs)
     if batch is None:
         batch = max(1, _BATCH_ELEMENTS // (widest * width))
+        name, value = "width", width
     else:
         batch = _checks.integer(batch, "batch")
+        name, value = "batch", batch
+    check_memory(
+        8 * min(batch, trials) * widest * width,
+        name,
+        value,
+        f"one batch of {min(batch, trials)} trials' float64 weights ({widest} x {width} each)",
+    )
+    if x is None:
+        x = gen.standard_normal(width)
+    x = x / np.abs(x).max()  # the same signs at any scale; this one cannot overflow
 
     dead = 0
     for start in range(0, trials, batch):

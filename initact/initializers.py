@@ -22,6 +22,11 @@ with Keras 3's semantics exactly:
 Samples are drawn straight into the output array in the requested dtype,
 in cache-sized chunks, so a float32 kernel never makes a float64 temporary
 and costs about as much as NumPy's own raw sampling (``benchmarks/``).
+
+Sizes: every initializer estimates the memory a call needs before it
+allocates anything (see :func:`check_memory`) and refuses, with a
+``ValueError`` naming ``shape`` and the size, a call that would take more than
+:data:`MEMORY_FRACTION` of the memory available.
 """
 
 from __future__ import annotations
@@ -38,12 +43,16 @@ from . import _checks
 from .fans import compute_fans, validate_shape
 
 __all__ = [
+    "FALLBACK_MEMORY_BYTES",
     "INITIALIZERS",
+    "MEMORY_FRACTION",
     "TRUNCATED_NORMAL_STDDEV",
     "Initializer",
     "Orthogonal",
     "VarianceScaling",
     "as_generator",
+    "available_memory",
+    "check_memory",
     "get_initializer",
     "glorot_normal",
     "glorot_uniform",
@@ -64,6 +73,71 @@ _DISTRIBUTIONS = ("truncated_normal", "untruncated_normal", "normal", "uniform")
 # Elements sampled per chunk: 2**16 float32 values are 256 KiB, small enough to
 # stay in cache while they are scaled, so scaling costs no extra memory pass.
 _CHUNK = 1 << 16
+# An upper bound of the per-chunk temporaries of VarianceScaling (4 float64 chunks).
+_SCRATCH_BYTES = 4 * 8 * _CHUNK
+
+# --------------------------------------------------------------------------- sizes
+
+#: The largest fraction of the available memory one call may ask for. Half,
+#: because whatever is done next with the result (``w.var()``, ``2 * w``,
+#: ``x @ w``) needs a temporary as large again: a 22 GiB kernel on a machine
+#: with 23 GiB free is refused, not swapped.
+MEMORY_FRACTION = 0.5
+#: The memory assumed available where ``/proc/meminfo`` does not exist
+#: (macOS, Windows): 16 GiB, so one call may ask for at most 8 GiB there.
+FALLBACK_MEMORY_BYTES = 16 * 2**30
+# Requests up to this size are never refused, and /proc/meminfo is not read for them.
+_ALWAYS_ALLOWED_BYTES = 64 * 2**20
+
+
+def available_memory() -> tuple[int, str]:
+    """The bytes of memory available now, and where that number comes from.
+
+    ``MemAvailable`` from ``/proc/meminfo`` (Linux) where it exists, else
+    :data:`FALLBACK_MEMORY_BYTES`.
+
+    >>> nbytes, source = available_memory()
+    >>> nbytes > 0
+    True
+    """
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024, "MemAvailable in /proc/meminfo"
+    except (OSError, ValueError, IndexError):
+        pass
+    return FALLBACK_MEMORY_BYTES, "FALLBACK_MEMORY_BYTES: no MemAvailable in /proc/meminfo"
+
+
+def _in_units(nbytes: float) -> str:
+    """``nbytes`` in words: ``22.4 GiB (24,000,000,000 bytes)``."""
+    for unit, size in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20)):
+        if nbytes >= size:
+            return f"{nbytes / size:.1f} {unit} ({int(nbytes):,} bytes)"
+    return f"{int(nbytes):,} bytes"
+
+
+def check_memory(nbytes: int, name: str, value: object, what: str) -> None:
+    """Raise a ValueError naming ``name`` if ``nbytes`` is more than this machine can spare.
+
+    The limit is :data:`MEMORY_FRACTION` of :func:`available_memory`; requests
+    of 64 MiB or less always pass. ``what`` says what the bytes are for.
+
+    >>> check_memory(10**15, "shape", (10**7, 10**8), "a float64 array")
+    Traceback (most recent call last):
+    ...
+    ValueError: shape=(10000000, 100000000) needs 909.5 TiB (1,000,000,000,000,000 bytes) ...
+    """
+    if nbytes <= _ALWAYS_ALLOWED_BYTES:
+        return
+    available, source = available_memory()
+    if nbytes > MEMORY_FRACTION * available:
+        raise ValueError(
+            f"{name}={value!r} needs {_in_units(nbytes)} for {what}, more than "
+            f"{MEMORY_FRACTION:.0%} of the {_in_units(available)} of memory available "
+            f"({source}); refused before allocating anything: make {name} smaller"
+        )
 
 
 def as_generator(rng: object, *, name: str = "rng") -> np.random.Generator:
@@ -136,7 +210,10 @@ class VarianceScaling(Initializer):
 
     Calling the initializer, ``init(shape, rng=None, dtype=np.float32)``,
     returns a new array. ``rng`` is an int seed, a ``numpy.random.Generator``
-    or None (fresh entropy).
+    or None (fresh entropy). A call needs the output array plus under 2 MiB
+    of chunk-sized scratch (truncated normal redraws and float16 go through
+    it); one that would take more than :data:`MEMORY_FRACTION` of the
+    memory available raises a ValueError naming ``shape`` before allocating.
 
     Examples
     --------
@@ -221,6 +298,11 @@ class VarianceScaling(Initializer):
     ) -> np.ndarray:
         shape = validate_shape(shape)
         dtype = _checks.float_dtype(dtype)
+        # The output, plus per chunk: a float32 scratch (float16 output), |chunk|,
+        # its mask and the indices to redraw (truncated normal): measured < 1 MiB.
+        check_memory(
+            math.prod(shape) * dtype.itemsize + _SCRATCH_BYTES, "shape", shape, f"a {dtype} array"
+        )
         gen = as_generator(rng)
         out = np.empty(shape, dtype=dtype)
         work = np.dtype(np.float64) if dtype == np.float64 else np.dtype(np.float32)
@@ -265,6 +347,11 @@ class Orthogonal(Initializer):
     every singular value at 1, so a deep *linear* network neither shrinks nor
     grows its signal in any direction.
 
+    The QR factorisation runs in float64 and holds up to about five float64
+    copies of the matrix at once (measured: 3.5 to 4.5); a call whose five
+    copies would take more than :data:`MEMORY_FRACTION` of the memory
+    available raises a ValueError naming ``shape`` before allocating.
+
     >>> w = Orthogonal()((4, 4), rng=0)
     >>> bool(np.allclose(w.T @ w, np.eye(4), atol=1e-6))
     True
@@ -280,8 +367,9 @@ class Orthogonal(Initializer):
     ) -> np.ndarray:
         shape = validate_shape(shape)
         dtype = _checks.float_dtype(dtype)
-        gen = as_generator(rng)
         rows, cols = math.prod(shape[:-1]), shape[-1]
+        check_memory(5 * 8 * rows * cols, "shape", shape, "the float64 QR factorisation (5 copies)")
+        gen = as_generator(rng)
         a = gen.standard_normal((max(rows, cols), min(rows, cols)))
         q, r = np.linalg.qr(a)
         # Fixing the signs by R's diagonal makes Q uniformly (Haar) distributed.
