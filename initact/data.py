@@ -17,6 +17,8 @@ inside :func:`load_digits`.
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import gzip
 import hashlib
 import http.client
@@ -24,6 +26,8 @@ import itertools
 import numbers
 import os
 import tempfile
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -37,11 +41,18 @@ import numpy as np
 from . import _checks
 from .initializers import as_generator
 
+try:  # POSIX: a download holds an advisory lock on its temporary file
+    import fcntl
+except ImportError:  # Windows: an open file cannot be deleted, which protects it instead
+    fcntl = None
+
 __all__ = [
+    "DOWNLOAD_DEADLINE",
     "FASHION_MNIST_CLASSES",
     "FASHION_MNIST_FILES",
     "FASHION_MNIST_MIRRORS",
     "FASHION_MNIST_SHA256",
+    "FASHION_MNIST_SIZES",
     "DatasetUnavailableError",
     "Splits",
     "data_home",
@@ -493,6 +504,24 @@ def data_home() -> Path:
     return base / "initact"
 
 
+# Sizes in bytes of the four gzipped files, as served by every mirror above (the
+# Keras and torchvision download logs report the same numbers). A download that
+# sends more than this, or announces more in its Content-Length, is stopped.
+FASHION_MNIST_SIZES = {
+    "train-images-idx3-ubyte.gz": 26_421_880,
+    "train-labels-idx1-ubyte.gz": 29_515,
+    "t10k-images-idx3-ubyte.gz": 4_422_102,
+    "t10k-labels-idx1-ubyte.gz": 5_148,
+}
+
+# Default overall time limit, in seconds, for getting one file (all mirrors
+# included): 26 MB in 5 minutes needs about 90 kB/s.
+DOWNLOAD_DEADLINE = 300.0
+
+_CHUNK = 1 << 16
+_LONGEST_WAIT = 86_400.0  # one day: the largest timeout or deadline accepted
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as f:
@@ -501,23 +530,191 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _download(url: str, dest: Path, expected_sha256: str, timeout: float) -> None:
-    """Stream url into dest, atomically, only if its SHA-256 matches; else raise ValueError."""
-    fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=dest.name, suffix=".part")
+def _remove_leftovers(folder: Path, name: str) -> None:
+    """Delete ``name*.part`` files that no running download owns (a hard kill's leftovers).
+
+    A download holds an exclusive ``flock`` on its temporary file until it has been
+    renamed; the kernel releases it when the process dies, even by SIGKILL. So a
+    ``.part`` file whose lock can be taken is garbage. Without ``fcntl`` (Windows),
+    deleting a file that another process has open fails, which protects it.
+    """
+    for path in folder.glob(glob.escape(name) + "*.part"):
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:  # gone meanwhile (renamed or removed by its owner)
+            continue
+        try:
+            if fcntl is not None:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except OSError:  # locked: a live download is writing it
+                    continue
+            else:
+                os.close(fd)
+                fd = -1
+            with contextlib.suppress(OSError):
+                path.unlink()
+        finally:
+            if fd >= 0:
+                os.close(fd)
+
+
+def _open_url(url: str, timeout: float, deadline_at: float, deadline: float):
+    """``urlopen(url)``, given up when the deadline passes even if DNS or headers crawl.
+
+    The socket timeout of ``urlopen`` bounds each blocking call, not their sum (a
+    server sending its headers a byte at a time never trips it), and the DNS lookup
+    ignores it. So the connection is opened in a helper thread and awaited at most
+    until ``deadline_at``; a late connection is closed by that thread when it
+    finally returns, which its own socket timeout bounds.
+    """
+    box: dict = {}
+    done = threading.Event()
+    lock = threading.Lock()
+
+    def connect():
+        try:
+            response = urllib.request.urlopen(url, timeout=timeout)
+        except BaseException as err:  # handed over to the waiting thread
+            box["error"] = err
+        else:
+            with lock:
+                abandoned = box.get("abandoned", False)
+                if not abandoned:
+                    box["response"] = response
+            if abandoned:
+                response.close()
+        finally:
+            done.set()
+
+    threading.Thread(target=connect, name=f"initact-open {url}", daemon=True).start()
+    taken = False
+    try:
+        done.wait(max(0.0, deadline_at - time.monotonic()))
+        with lock:
+            if "response" in box:
+                taken = True
+                return box["response"]
+            if "error" not in box:
+                box["abandoned"] = True
+                raise TimeoutError(
+                    f"no response from {url} within the download deadline of {deadline:g} s"
+                )
+        raise box["error"]
+    finally:
+        if not taken:
+            with lock:
+                box["abandoned"] = True
+                response = box.pop("response", None)
+            if response is not None:
+                response.close()
+
+
+def _set_read_timeout(response, seconds: float) -> None:
+    """Bound the next socket read of an HTTP(S) response by ``seconds``, if reachable."""
+    sock = getattr(getattr(getattr(response, "fp", None), "raw", None), "_sock", None)
+    if sock is not None and hasattr(sock, "settimeout"):
+        sock.settimeout(max(seconds, 1e-3))
+
+
+def _content_length(response) -> int | None:
+    headers = getattr(response, "headers", None)
+    value = headers.get("Content-Length") if headers is not None else None
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _download(
+    url: str,
+    dest: Path,
+    expected_sha256: str,
+    max_bytes: int,
+    *,
+    timeout: float,
+    deadline_at: float,
+    deadline: float,
+) -> None:
+    """Stream url into dest, atomically, only if its SHA-256 matches.
+
+    Raises ``TimeoutError`` when ``time.monotonic()`` passes ``deadline_at`` (each
+    socket wait is also at most ``timeout``), ``ValueError`` when the server sends
+    or announces more than ``max_bytes`` or the checksum differs. The bytes go to a
+    locked ``dest.name.XXXX.part`` file in the same folder, renamed onto ``dest``
+    only after the checksum matched; on any error or interrupt (KeyboardInterrupt
+    included) it is removed and the exception propagates.
+    """
+
+    def late() -> TimeoutError:
+        return TimeoutError(
+            f"{url} did not arrive within the download deadline of {deadline:g} s "
+            f"({received} of at most {max_bytes} bytes received); pass a larger "
+            "deadline=... on a slow connection"
+        )
+
+    def wait() -> float:
+        """How long the next network wait may last; raise once the deadline has passed."""
+        nonlocal deadline_bound
+        left = deadline_at - time.monotonic()
+        if left <= 0:
+            raise late()
+        deadline_bound = left < timeout
+        return min(timeout, left)
+
+    received = 0
+    deadline_bound = False
+    wait()
+    fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=dest.name + ".", suffix=".part")
     tmp = Path(tmp_name)
     try:
-        digest = hashlib.sha256()
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as response:
-            while chunk := response.read(1 << 20):
-                digest.update(chunk)
-                out.write(chunk)
-        if digest.hexdigest() != expected_sha256:
-            raise ValueError(
-                f"checksum mismatch: got SHA-256 {digest.hexdigest()}, expected {expected_sha256}"
-            )
-        os.replace(tmp, dest)
+        with os.fdopen(fd, "wb") as out:
+            if fcntl is not None:
+                fcntl.flock(out.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            digest = hashlib.sha256()
+            try:
+                with _open_url(url, wait(), deadline_at, deadline) as response:
+                    announced = _content_length(response)
+                    if announced is not None and announced > max_bytes:
+                        raise ValueError(
+                            f"{url} announces {announced} bytes (Content-Length), more than "
+                            f"the {max_bytes} bytes of {dest.name}"
+                        )
+                    read = getattr(response, "read1", None) or response.read
+                    while True:
+                        _set_read_timeout(response, wait())
+                        chunk = read(_CHUNK)
+                        if not chunk:
+                            break
+                        received += len(chunk)
+                        if received > max_bytes:
+                            raise ValueError(
+                                f"{url} sent more than the {max_bytes} bytes of {dest.name} "
+                                f"(stopped after {received} bytes)"
+                            )
+                        wait()
+                        digest.update(chunk)
+                        out.write(chunk)
+            except TimeoutError as err:
+                if deadline_bound or time.monotonic() >= deadline_at:
+                    raise late() from err
+                raise TimeoutError(
+                    f"{url} sent nothing for {timeout:g} s (the timeout for each network "
+                    f"wait) after {received} bytes"
+                ) from err
+            if digest.hexdigest() != expected_sha256:
+                raise ValueError(
+                    f"checksum mismatch for {url}: got SHA-256 {digest.hexdigest()}, "
+                    f"expected {expected_sha256}"
+                )
+            out.flush()
+            if fcntl is None:
+                out.close()  # Windows cannot rename an open file
+            # Renamed while still locked, so no other process takes it for a leftover.
+            os.replace(tmp, dest)
     finally:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
 
 
 def _mirror_list(base_url) -> tuple[str, ...]:
@@ -538,7 +735,9 @@ def _mirror_list(base_url) -> tuple[str, ...]:
     return tuple(url.rstrip("/") + "/" for url in base_url)
 
 
-def fetch_fashion_mnist(cache_dir=None, *, download=True, base_url=None, timeout=60.0):
+def fetch_fashion_mnist(
+    cache_dir=None, *, download=True, base_url=None, timeout=60.0, deadline=DOWNLOAD_DEADLINE
+):
     """Make sure the four Fashion-MNIST files are cached and intact; return their paths.
 
     The files live in ``cache_dir`` if given (a folder holding the four ``.gz``
@@ -547,17 +746,42 @@ def fetch_fashion_mnist(cache_dir=None, *, download=True, base_url=None, timeout
     ``FASHION_MNIST_MIRRORS`` in turn, and kept only if its SHA-256 matches
     ``FASHION_MNIST_SHA256``. Every file, cached or fresh, is checked.
 
+    Downloads are bounded:
+
+    - ``deadline`` (seconds, default ``DOWNLOAD_DEADLINE`` = 300) is the overall time
+      allowed for one file, all mirrors and the connection included; when it
+      passes, the transfer stops, whatever the server's pace.
+    - ``timeout`` (seconds, default 60) bounds each wait for the network, so a
+      stalled mirror is left for the next one well before the deadline.
+    - A server that sends more bytes than the file's known size
+      (``FASHION_MNIST_SIZES``), or announces more in its Content-Length, is cut off.
+
+    Bytes are written to a temporary ``<file>.XXXX.part`` next to the file and
+    renamed onto it only after the checksum matched. After an error or an
+    interrupt (Ctrl-C included) no partial file remains, and a ``.part`` left by a
+    killed process is deleted by the next call.
+
     Raises ``DatasetUnavailableError`` when a file is missing and cannot be
-    downloaded (the message says which file, from where, and how to place it by
-    hand) and ``ValueError`` when a cached file fails its checksum.
+    downloaded (the message says which file, from where, why, and how to place it
+    by hand) and ``ValueError`` when a cached file fails its checksum.
 
     Example (it downloads on first use, so it is not run as a doctest)::
 
         paths = fetch_fashion_mnist()
         sorted(paths)  # ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz', ...]
     """
+    if cache_dir is not None and not isinstance(cache_dir, (str, os.PathLike)):
+        raise TypeError(
+            f"cache_dir must be None, a str or a path, got {cache_dir!r} "
+            f"({type(cache_dir).__name__})"
+        )
+    if not isinstance(download, (bool, np.bool_)):
+        raise TypeError(
+            f"download must be True or False, got {download!r} ({type(download).__name__})"
+        )
     mirrors = _mirror_list(base_url)
-    timeout = _checks.real(timeout, "timeout", above=0)
+    timeout = _checks.real(timeout, "timeout", above=0, at_most=_LONGEST_WAIT)
+    deadline = _checks.real(deadline, "deadline", above=0, at_most=_LONGEST_WAIT)
     folder = (
         Path(cache_dir).expanduser() if cache_dir is not None else data_home() / "fashion-mnist"
     )
@@ -565,6 +789,8 @@ def fetch_fashion_mnist(cache_dir=None, *, download=True, base_url=None, timeout
     for name in FASHION_MNIST_FILES:
         expected = FASHION_MNIST_SHA256[name]
         path = folder / name
+        if folder.is_dir():
+            _remove_leftovers(folder, name)
         if not path.exists():
             if not download:
                 raise DatasetUnavailableError(
@@ -572,10 +798,25 @@ def fetch_fashion_mnist(cache_dir=None, *, download=True, base_url=None, timeout
                     + _manual_help(folder, mirrors)
                 )
             folder.mkdir(parents=True, exist_ok=True)
+            deadline_at = time.monotonic() + deadline
             failures = []
             for mirror in mirrors:
+                if time.monotonic() >= deadline_at:
+                    failures.append(
+                        f"  {mirror + name}: not tried, the download deadline of "
+                        f"{deadline:g} s had passed"
+                    )
+                    continue
                 try:
-                    _download(mirror + name, path, expected, timeout)
+                    _download(
+                        mirror + name,
+                        path,
+                        expected,
+                        FASHION_MNIST_SIZES[name],
+                        timeout=timeout,
+                        deadline_at=deadline_at,
+                        deadline=deadline,
+                    )
                     break
                 except (OSError, http.client.HTTPException, ValueError) as err:
                     failures.append(f"  {mirror + name}: {err}")
@@ -626,6 +867,8 @@ def load_fashion_mnist(
     *,
     download=True,
     base_url=None,
+    timeout=60.0,
+    deadline=DOWNLOAD_DEADLINE,
     val_size=1 / 6,
     seed=0,
     dtype=np.float32,
@@ -633,7 +876,8 @@ def load_fashion_mnist(
     """Fashion-MNIST (70,000 28x28 clothing images, 10 classes) as standardized ``Splits``.
 
     The files are fetched, verified and cached by :func:`fetch_fashion_mnist` (see it
-    for ``cache_dir``, ``download`` and ``base_url``). The official test set is the
+    for ``cache_dir``, ``download``, ``base_url``, and for ``timeout`` and ``deadline``,
+    which bound a download in time). The official test set is the
     test split; a stratified, seeded ``val_size`` fraction of the official training
     set (1/6, i.e. 10,000 images, by default) is the validation split.
 
@@ -651,7 +895,9 @@ def load_fashion_mnist(
     dtype = _checks.float_dtype(dtype)
     val_size = _checks.real(val_size, "val_size", at_least=0, below=1)
     rng = as_generator(seed, name="seed")
-    paths = fetch_fashion_mnist(cache_dir, download=download, base_url=base_url)
+    paths = fetch_fashion_mnist(
+        cache_dir, download=download, base_url=base_url, timeout=timeout, deadline=deadline
+    )
     X_full, y_full = _read_fashion_pair(
         paths["train-images-idx3-ubyte.gz"], paths["train-labels-idx1-ubyte.gz"]
     )

@@ -1,9 +1,17 @@
-"""Tests for initact.data. Offline only: every URL used here is a local file:// URL."""
+"""Tests for initact.data. Offline only: every URL used here is a local file:// URL or a
+server on 127.0.0.1 started (and stopped) by the test itself."""
 
+import contextlib
 import gzip
 import hashlib
+import http.server
+import os
+import signal
 import struct
+import subprocess
 import sys
+import threading
+import time
 import urllib.error
 import urllib.request
 
@@ -19,11 +27,11 @@ N_DIGITS = 1797
 
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch):
-    """Only file:// URLs may be opened; anything else fails the test loudly."""
+    """Only file:// and http://127.0.0.1 URLs may be opened; anything else fails loudly."""
     real_urlopen = urllib.request.urlopen
 
     def guarded(url, *args, **kwargs):
-        if not str(url).startswith("file:"):
+        if not str(url).startswith(("file:", "http://127.0.0.1:")):
             raise AssertionError(f"test tried to reach the network: {url}")
         return real_urlopen(url, *args, **kwargs)
 
@@ -531,3 +539,412 @@ def test_data_home(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/path")  # ignored, as the XDG spec says
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert data.data_home() == tmp_path / "home" / ".cache" / "initact"
+
+
+# --------------------------------------------------------------------------- bounded downloads
+#
+# A small HTTP server on 127.0.0.1, started by each test that needs it and stopped
+# when the test ends; its handlers wait on a stop event, so none outlives the test.
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.0"
+
+    def do_GET(self):
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.server.behaviour(self, self.path.rsplit("/", 1)[-1], self.server.stop)
+
+    def log_message(self, *args):
+        pass
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+
+@pytest.fixture
+def serve():
+    """serve(behaviour) -> base URL of a fresh server; behaviour(handler, name, stop)."""
+    servers = []
+
+    def start(behaviour):
+        server = _Server(("127.0.0.1", 0), _Handler)
+        server.behaviour = behaviour
+        server.stop = threading.Event()
+        threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/fm/"
+
+    yield start
+    for server in servers:
+        server.stop.set()
+        server.shutdown()
+        server.server_close()
+
+
+def send_head(handler, length=None):
+    handler.send_response(200)
+    if length is not None:
+        handler.send_header("Content-Length", str(length))
+    handler.end_headers()
+
+
+def files_from(folder):
+    def behaviour(handler, name, stop):
+        path = folder / name
+        if not path.exists():
+            handler.send_error(404)
+            return
+        blob = path.read_bytes()
+        send_head(handler, len(blob))
+        handler.wfile.write(blob)
+
+    return behaviour
+
+
+def trickle(handler, name, stop):
+    """A byte every 50 ms: each read returns quickly, so only a deadline stops it."""
+    send_head(handler, 1000)
+    while not stop.wait(0.05):
+        handler.wfile.write(b"x")
+        handler.wfile.flush()
+
+
+def one_byte_then_silence(handler, name, stop):
+    send_head(handler, 1000)
+    handler.wfile.write(b"x")
+    handler.wfile.flush()
+    stop.wait(30)
+
+
+def stalled_headers(handler, name, stop):
+    handler.wfile.write(b"HTTP/1.0 200 OK\r\n")  # the headers never end
+    handler.wfile.flush()
+    stop.wait(30)
+
+
+def header_trickle(handler, name, stop):
+    """Headers a byte every 50 ms (for at most 3 s): each socket read returns quickly."""
+    handler.wfile.write(b"HTTP/1.0 200 OK\r\nX-Slow: ")
+    for _ in range(60):
+        if stop.wait(0.05):
+            return
+        handler.wfile.write(b"a")
+        handler.wfile.flush()
+
+
+def late_byte_then_silence(handler, name, stop):
+    """Headers at once, a byte after 0.6 s, then nothing."""
+    send_head(handler, 1000)
+    if not stop.wait(0.6):
+        handler.wfile.write(b"x")
+        handler.wfile.flush()
+        stop.wait(30)
+
+
+def endless(handler, name, stop):
+    send_head(handler)  # no Content-Length, and no end
+    block = bytes(1 << 16)
+    while not stop.is_set():
+        handler.wfile.write(block)
+
+
+def huge_length(handler, name, stop):
+    send_head(handler, 10**12)
+    handler.wfile.write(b"x")
+    stop.wait(30)
+
+
+@pytest.fixture
+def fake_sized(fake_source, monkeypatch):
+    """fake_source, with the size caps set to the sizes of the small fake files."""
+    source, _ = fake_source
+    sizes = {name: (source / name).stat().st_size for name in data.FASHION_MNIST_FILES}
+    monkeypatch.setattr(data, "FASHION_MNIST_SIZES", sizes)
+    return source, sizes
+
+
+def leftovers(folder):
+    """Everything in folder that is not one of the four finished files."""
+    if not folder.exists():
+        return []
+    return sorted(p.name for p in folder.iterdir() if p.name not in data.FASHION_MNIST_FILES)
+
+
+def test_fashion_sizes_table_matches_the_files():
+    assert sorted(data.FASHION_MNIST_SIZES) == sorted(data.FASHION_MNIST_FILES)
+    assert data.FASHION_MNIST_SIZES["train-images-idx3-ubyte.gz"] == 26_421_880
+    assert data.FASHION_MNIST_SIZES["t10k-labels-idx1-ubyte.gz"] == 5_148
+    assert 60 <= data.DOWNLOAD_DEADLINE <= 600
+
+
+def test_http_download_round_trip(fake_sized, tmp_path, serve):
+    source, _ = fake_sized
+    cache = tmp_path / "cache"
+    paths = data.fetch_fashion_mnist(cache, base_url=serve(files_from(source)), deadline=10)
+    for name, path in paths.items():
+        assert path.read_bytes() == (source / name).read_bytes()
+    assert leftovers(cache) == []
+
+
+def test_http_download_with_wrong_checksum_is_not_kept(fake_sized, tmp_path, serve):
+    source, _ = fake_sized
+    (source / "t10k-images-idx3-ubyte.gz").write_bytes(b"something else")
+    cache = tmp_path / "cache"
+    url = serve(files_from(source))
+    with pytest.raises(data.DatasetUnavailableError, match="checksum mismatch") as info:
+        data.fetch_fashion_mnist(cache, base_url=url, deadline=10)
+    assert url + "t10k-images-idx3-ubyte.gz" in str(info.value)
+    assert not (cache / "t10k-images-idx3-ubyte.gz").exists()
+    assert leftovers(cache) == []
+
+
+@pytest.mark.parametrize(
+    "behaviour", [trickle, one_byte_then_silence, stalled_headers, header_trickle]
+)
+def test_slow_server_is_cut_off_at_the_deadline(fake_sized, tmp_path, serve, behaviour):
+    # timeout=5 bounds each socket wait; the 0.5 s deadline must act long before it.
+    cache = tmp_path / "cache"
+    url = serve(behaviour)
+    start = time.monotonic()
+    with pytest.raises(data.DatasetUnavailableError) as info:
+        data.fetch_fashion_mnist(cache, base_url=url, timeout=5, deadline=0.5)
+    elapsed = time.monotonic() - start
+    assert 0.45 < elapsed < 2.0
+    message = str(info.value)
+    assert url + "train-images-idx3-ubyte.gz" in message
+    assert "deadline of 0.5 s" in message
+    assert leftovers(cache) == []
+
+
+def test_deadline_shortens_the_last_socket_wait(fake_sized, tmp_path, serve):
+    # Each wait may last timeout=0.9 s, but after the byte at 0.6 s only 0.4 s of the
+    # 1 s deadline remain: the transfer must stop at 1 s, not at 0.6 + 0.9 s.
+    cache = tmp_path / "cache"
+    start = time.monotonic()
+    with pytest.raises(data.DatasetUnavailableError, match="deadline of 1 s"):
+        data.fetch_fashion_mnist(
+            cache, base_url=serve(late_byte_then_silence), timeout=0.9, deadline=1
+        )
+    assert time.monotonic() - start < 1.35
+    assert leftovers(cache) == []
+
+
+def test_silent_server_is_left_after_timeout_before_the_deadline(fake_sized, tmp_path, serve):
+    cache = tmp_path / "cache"
+    url = serve(one_byte_then_silence)
+    start = time.monotonic()
+    with pytest.raises(data.DatasetUnavailableError) as info:
+        data.fetch_fashion_mnist(cache, base_url=url, timeout=0.3, deadline=10)
+    assert time.monotonic() - start < 1.5
+    assert f"{url}train-images-idx3-ubyte.gz sent nothing for 0.3 s" in str(info.value)
+    assert leftovers(cache) == []
+
+
+def test_deadline_covers_all_mirrors_of_a_file(fake_sized, tmp_path, serve):
+    cache = tmp_path / "cache"
+    first, second = serve(trickle), serve(trickle)
+    start = time.monotonic()
+    with pytest.raises(data.DatasetUnavailableError) as info:
+        data.fetch_fashion_mnist(cache, base_url=[first, second], timeout=5, deadline=0.5)
+    assert time.monotonic() - start < 1.5  # one budget for the file, not one per mirror
+    assert "not tried" in str(info.value) and second in str(info.value)
+    assert leftovers(cache) == []
+
+
+def test_endless_stream_stops_at_the_size_cap(fake_sized, tmp_path, serve):
+    _, sizes = fake_sized
+    cache = tmp_path / "cache"
+    url = serve(endless)
+    start = time.monotonic()
+    with pytest.raises(data.DatasetUnavailableError) as info:
+        data.fetch_fashion_mnist(cache, base_url=url, deadline=10)
+    assert time.monotonic() - start < 2.0
+    cap = sizes["train-images-idx3-ubyte.gz"]
+    message = str(info.value)
+    assert f"{url}train-images-idx3-ubyte.gz sent more than the {cap} bytes" in message
+    assert leftovers(cache) == []
+
+
+def test_endless_stream_stops_at_the_real_size(tmp_path, serve):
+    # The published size of train-images (26 MB) is the cap without any patching.
+    cache = tmp_path / "cache"
+    with pytest.raises(data.DatasetUnavailableError, match="more than the 26421880 bytes"):
+        data.fetch_fashion_mnist(cache, base_url=serve(endless), deadline=20)
+    assert leftovers(cache) == []
+
+
+def test_content_length_beyond_the_size_is_refused_before_reading(fake_sized, tmp_path, serve):
+    cache = tmp_path / "cache"
+    url = serve(huge_length)
+    with pytest.raises(data.DatasetUnavailableError) as info:
+        data.fetch_fashion_mnist(cache, base_url=url, timeout=5, deadline=10)
+    message = str(info.value)
+    assert f"{url}train-images-idx3-ubyte.gz announces 1000000000000 bytes" in message
+    assert "Content-Length" in message
+    assert leftovers(cache) == []
+
+
+class _InterruptedResponse:
+    """Wraps a response: the first read gives 100 bytes, the second raises KeyboardInterrupt."""
+
+    def __init__(self, response, cache, seen):
+        self.response, self.cache, self.seen = response, cache, seen
+        self.headers = response.headers
+
+    def read1(self, size):
+        if not self.seen:
+            self.seen.append(leftovers(self.cache))  # the partial file exists by now
+            return self.response.read(100)
+        raise KeyboardInterrupt
+
+    def close(self):
+        self.response.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def test_keyboard_interrupt_leaves_no_partial_file(fake_sized, tmp_path, monkeypatch):
+    source, _ = fake_sized
+    cache = tmp_path / "cache"
+    real_urlopen = urllib.request.urlopen
+    seen = []
+
+    def interrupting(url, *args, **kwargs):
+        return _InterruptedResponse(real_urlopen(url, *args, **kwargs), cache, seen)
+
+    monkeypatch.setattr(urllib.request, "urlopen", interrupting)
+    with pytest.raises(KeyboardInterrupt):
+        data.fetch_fashion_mnist(cache, base_url=source.as_uri(), deadline=10)
+    assert len(seen) == 1 and len(seen[0]) == 1 and seen[0][0].endswith(".part")
+    assert seen[0][0].startswith("train-images-idx3-ubyte.gz")
+    assert leftovers(cache) == []
+    assert not (cache / "train-images-idx3-ubyte.gz").exists()
+
+
+def test_leftover_part_files_are_removed_by_the_next_call(fake_sized, tmp_path):
+    source, _ = fake_sized
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    junk = [
+        "train-images-idx3-ubyte.gz.k1ll3d.part",  # this module's naming
+        "t10k-labels-idx1-ubyte.gzq8z2.part",  # the naming of earlier versions
+    ]
+    for name in junk:
+        (cache / name).write_bytes(b"\0" * 1000)
+    data.fetch_fashion_mnist(cache, base_url=source.as_uri())
+    assert leftovers(cache) == []
+    # Also when everything is cached and nothing is downloaded.
+    (cache / junk[0]).write_bytes(b"\0")
+    data.fetch_fashion_mnist(cache, download=False)
+    assert leftovers(cache) == []
+
+
+@pytest.mark.skipif(data.fcntl is None, reason="needs POSIX flock")
+def test_part_file_of_a_running_download_is_kept(fake_sized, tmp_path):
+    import fcntl
+
+    source, _ = fake_sized
+    cache = tmp_path / "cache"
+    data.fetch_fashion_mnist(cache, base_url=source.as_uri())
+    busy = cache / "train-labels-idx1-ubyte.gz.busy.part"
+    stale = cache / "train-labels-idx1-ubyte.gz.stale.part"
+    busy.write_bytes(b"\0")
+    stale.write_bytes(b"\0")
+    with open(busy, "rb") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)  # as a download in another process does
+        data.fetch_fashion_mnist(cache, download=False)
+    assert leftovers(cache) == [busy.name]
+
+
+_DOWNLOADER = """
+import sys
+from initact import data
+data.fetch_fashion_mnist(sys.argv[1], base_url=sys.argv[2], timeout=30, deadline=30)
+"""
+
+
+def _start_downloader(cache, url):
+    """A separate Python process downloading from url into cache; returns once its .part exists."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    process = subprocess.Popen(
+        [sys.executable, "-c", _DOWNLOADER, str(cache), url],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    stop_at = time.monotonic() + 15
+    while not leftovers(cache) and process.poll() is None and time.monotonic() < stop_at:
+        time.sleep(0.02)
+    if not leftovers(cache):
+        process.kill()
+        pytest.fail(f"the downloader never started writing: {process.communicate()[1]}")
+    return process
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_in_another_process_leaves_no_partial_file(tmp_path, serve):
+    cache = tmp_path / "cache"
+    process = _start_downloader(cache, serve(trickle))
+    time.sleep(0.1)
+    process.send_signal(signal.SIGINT)
+    try:
+        _, stderr = process.communicate(timeout=10)
+    finally:
+        process.kill()
+    assert process.returncode != 0 and "KeyboardInterrupt" in stderr
+    assert leftovers(cache) == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_hard_kill_leftover_is_removed_by_the_next_call(fake_sized, tmp_path, serve):
+    source, _ = fake_sized
+    cache = tmp_path / "cache"
+    process = _start_downloader(cache, serve(trickle))
+    live = leftovers(cache)
+    # While the download runs, another call must not take its file for a leftover.
+    with pytest.raises(data.DatasetUnavailableError, match="download=False"):
+        data.fetch_fashion_mnist(cache, download=False)
+    assert leftovers(cache) == live
+    process.kill()  # SIGKILL: no finally clause runs
+    process.communicate(timeout=10)
+    left = leftovers(cache)
+    assert len(left) == 1 and left[0].startswith("train-images-idx3-ubyte.gz")
+    data.fetch_fashion_mnist(cache, base_url=source.as_uri())
+    assert leftovers(cache) == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "name"),
+    [
+        ({"deadline": 0}, ValueError, "deadline"),
+        ({"deadline": -1.0}, ValueError, "deadline"),
+        ({"deadline": float("nan")}, ValueError, "deadline"),
+        ({"deadline": float("inf")}, ValueError, "deadline"),
+        ({"deadline": 10**7}, ValueError, "deadline"),
+        ({"deadline": "300"}, TypeError, "deadline"),
+        ({"deadline": None}, TypeError, "deadline"),
+        ({"deadline": True}, TypeError, "deadline"),
+        ({"timeout": 10**7}, ValueError, "timeout"),
+        ({"timeout": "60"}, TypeError, "timeout"),
+        ({"download": "no"}, TypeError, "download"),
+        ({"download": None}, TypeError, "download"),
+    ],
+)
+@pytest.mark.parametrize("function", [data.fetch_fashion_mnist, data.load_fashion_mnist])
+def test_download_bounds_bad_arguments(tmp_path, function, kwargs, error, name):
+    with pytest.raises(error, match=name):
+        function(tmp_path, **kwargs)
+    assert list(tmp_path.iterdir()) == []  # refused before anything is written
+
+
+@pytest.mark.parametrize("cache_dir", [3, b"bytes/path", ["a"]])
+def test_fetch_bad_cache_dir(cache_dir):
+    with pytest.raises(TypeError, match="cache_dir"):
+        data.fetch_fashion_mnist(cache_dir)
