@@ -36,7 +36,7 @@ import numpy as np
 from . import _checks
 from .activations import Sigmoid, Tanh
 from .initializers import as_generator, check_memory
-from .nn import MLP, ActivationLayer
+from .nn import MLP, ActivationLayer, Callback
 
 __all__ = [
     "BornDeadEstimate",
@@ -335,7 +335,7 @@ def born_dead_probability(
 # --------------------------------------------------------------------------- callbacks
 
 
-class Recorder:
+class Recorder(Callback):
     """A :func:`initact.nn.fit` callback recording per-layer statistics every ``every`` steps.
 
     Recorded at steps 1, 1 + every, 1 + 2 every, ... (fit counts steps from 1;
@@ -404,7 +404,9 @@ class Recorder:
         self.hist_max = _checks.real(hist_max, "hist_max", above=0)
         self.saturation = _checks.real(saturation, "saturation", above=0.5, below=1)
         self.bin_edges = np.linspace(0.0, self.hist_max, self.bins + 1)
-        self._rows: dict[str, list] = {name: [] for name in self._ARRAYS}
+        # One dict per recorded step, appended whole: a Ctrl-C never leaves the arrays of
+        # different lengths.
+        self._rows: list[dict] = []
         self._weight_names: list[str] | None = None
 
     # ---- callback interface
@@ -412,7 +414,7 @@ class Recorder:
     def on_train_begin(self, model: MLP) -> None:
         """Start a fresh record and find each dense kernel's name in ``model.parameters()``."""
         model = _check_model(model)
-        self._rows = {name: [] for name in self._ARRAYS}
+        self._rows = []
         names = {id(value): name for name, value, _ in model.parameters()}
         self._weight_names = [names[id(layer.W)] for layer in model.dense_layers]
 
@@ -422,13 +424,12 @@ class Recorder:
             self.on_train_begin(model)
         if (step - 1) % self.every:
             return
-        rows = self._rows
-        rows["steps"].append(step)
+        row: dict = {"steps": step}
         stats = [self._activation_stats(layer) for layer in model.activation_layers]
         for i, key in enumerate(("mean", "std", "zero_fraction", "saturated_fraction")):
-            rows[key].append([s[i] for s in stats])
-        rows["histogram"].append(
-            np.array([s[4] for s in stats], dtype=np.int32).reshape(len(stats), self.bins)
+            row[key] = [s[i] for s in stats]
+        row["histogram"] = np.array([s[4] for s in stats], dtype=np.int32).reshape(
+            len(stats), self.bins
         )
         updates = getattr(optimizer, "last_updates", {})
         grad_std, ratio = [], []
@@ -440,8 +441,8 @@ class Recorder:
                 ratio.append(math.nan)
             else:
                 ratio.append(_std(update) / w_std)
-        rows["grad_std"].append(grad_std)
-        rows["update_ratio"].append(ratio)
+        row["grad_std"], row["update_ratio"] = grad_std, ratio
+        self._rows.append(row)
 
     # ---- statistics of one layer
 
@@ -478,15 +479,14 @@ class Recorder:
         return {name: getattr(self, name) for name in self._ARRAYS}
 
     def _stack(self, key: str, dtype: type) -> np.ndarray:
-        rows = self._rows[key]
-        if rows:
-            return np.array(rows, dtype=dtype)
+        if self._rows:
+            return np.array([row[key] for row in self._rows], dtype=dtype)
         return np.empty((0, 0), dtype=dtype)
 
     @property
     def steps(self) -> np.ndarray:
         """The recorded step numbers, shape ``(steps,)``."""
-        return np.array(self._rows["steps"], dtype=np.int64)
+        return np.array([row["steps"] for row in self._rows], dtype=np.int64)
 
     @property
     def mean(self) -> np.ndarray:
@@ -506,9 +506,8 @@ class Recorder:
 
     @property
     def histogram(self) -> np.ndarray:
-        rows = self._rows["histogram"]
-        if rows:
-            return np.stack(rows)
+        if self._rows:
+            return np.stack([row["histogram"] for row in self._rows])
         return np.empty((0, 0, self.bins), dtype=np.int32)
 
     @property
@@ -522,7 +521,7 @@ class Recorder:
     def __repr__(self) -> str:
         return (
             f"Recorder(every={self.every}, bins={self.bins}, hist_max={self.hist_max}, "
-            f"saturation={self.saturation}, recorded={len(self._rows['steps'])} steps)"
+            f"saturation={self.saturation}, recorded={len(self._rows)} steps)"
         )
 
 
@@ -531,7 +530,7 @@ def _std(array: np.ndarray) -> float:
         return float(np.asarray(array, dtype=np.float64).std())
 
 
-class Snapshots:
+class Snapshots(Callback):
     """A fit callback keeping a full copy of the model before training and after each epoch.
 
     ``snapshots[e]`` is the model as it was after epoch ``e`` (0: at initialization),
@@ -568,7 +567,7 @@ class Snapshots:
         return iter(self.models)
 
 
-class ParameterLog:
+class ParameterLog(Callback):
     """A fit callback recording chosen parameters before training and after each epoch.
 
     ``key`` selects parameters by the last part of their name in
@@ -592,17 +591,28 @@ class ParameterLog:
         if not isinstance(key, str) or not key:
             raise TypeError(f"key must be a parameter name such as 'alpha' or 'W', got {key!r}")
         self.key = key
-        self.values: dict[str, list[np.ndarray]] = {}
+        self._rows: list[dict[str, np.ndarray]] = []
+
+    @property
+    def values(self) -> dict[str, list[np.ndarray]]:
+        """Parameter name -> its logged values, one per epoch (0: before training)."""
+        names = self._rows[0].keys() if self._rows else []
+        return {name: [row[name] for row in self._rows] for name in names}
 
     def _record(self, model: MLP) -> None:
-        for name, value, _ in model.parameters():
-            if name.rsplit(".", 1)[-1] == self.key:
-                self.values.setdefault(name, []).append(value.copy())
+        # One dict per epoch, appended whole: a Ctrl-C never leaves the names out of step.
+        self._rows.append(
+            {
+                name: value.copy()
+                for name, value, _ in model.parameters()
+                if name.rsplit(".", 1)[-1] == self.key
+            }
+        )
 
     def on_train_begin(self, model: MLP) -> None:
-        self.values = {}
+        self._rows = []
         self._record(model)
-        if not self.values:
+        if not self._rows[0]:
             raise ValueError(f"the model has no parameter named {self.key!r} to log")
 
     def on_epoch_end(self, model: MLP, epoch: int, history: object) -> None:
@@ -618,7 +628,7 @@ class ParameterLog:
         )
 
 
-class DeadChart:
+class DeadChart(Callback):
     """A :func:`initact.nn.fit` callback: :func:`dead_fraction` on a fixed probe set per epoch.
 
     Measured when training begins (epoch 0, the initialization) and after
@@ -639,14 +649,14 @@ class DeadChart:
 
     def __init__(self, X: object) -> None:
         self.X = _probe_array(X)
-        self._epochs: list[int] = []
-        self._fractions: list[list[float]] = []
+        # (epoch, fractions) pairs, appended whole: epochs and fractions never get out of step.
+        self._rows: list[tuple[int, list[float]]] = []
 
     def on_train_begin(self, model: MLP) -> None:
         """Start a fresh chart with the fractions of the initial model (epoch 0)."""
         model = _check_model(model)
         self.X = model.check_inputs(self.X)
-        self._epochs, self._fractions = [], []
+        self._rows = []
         self._record(model, 0)
 
     def on_epoch_end(self, model: MLP, epoch: int, history: object) -> None:
@@ -654,18 +664,17 @@ class DeadChart:
         self._record(model, epoch)
 
     def _record(self, model: MLP, epoch: int) -> None:
-        self._epochs.append(int(epoch))
-        self._fractions.append(dead_fraction(model, self.X))
+        self._rows.append((int(epoch), dead_fraction(model, self.X)))
 
     @property
     def epochs(self) -> np.ndarray:
-        return np.array(self._epochs, dtype=np.int64)
+        return np.array([epoch for epoch, _ in self._rows], dtype=np.int64)
 
     @property
     def fractions(self) -> np.ndarray:
-        if not self._fractions:
+        if not self._rows:
             return np.empty((0, 0))
-        return np.array(self._fractions, dtype=np.float64)
+        return np.array([fractions for _, fractions in self._rows], dtype=np.float64)
 
     def __repr__(self) -> str:
-        return f"DeadChart(X of shape {self.X.shape}, recorded={len(self._epochs)} epochs)"
+        return f"DeadChart(X of shape {self.X.shape}, recorded={len(self._rows)} epochs)"

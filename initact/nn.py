@@ -44,6 +44,7 @@ __all__ = [
     "SGD",
     "ActivationLayer",
     "AlphaDropout",
+    "Callback",
     "Dense",
     "Dropout",
     "History",
@@ -695,6 +696,39 @@ class SGD:
 # --------------------------------------------------------------------------- training
 
 
+class Callback:
+    """Base class of what :func:`fit` calls while it trains; override what you need.
+
+    ``on_train_begin(model)`` once before the first step, ``on_step_end(model,
+    step, optimizer)`` after each update (steps count from 1), and
+    ``on_epoch_end(model, epoch, history)`` after each epoch. Each does nothing
+    here. A callback that records should append one whole row at a time, so a
+    Ctrl-C between two of its statements never leaves its records out of step.
+
+    >>> class CountSteps(Callback):
+    ...     def __init__(self):
+    ...         self.steps = 0
+    ...     def on_step_end(self, model, step, optimizer):
+    ...         self.steps += 1
+    >>> from initact.data import make_spirals
+    >>> X, y = make_spirals(64, rng=0)
+    >>> counter = CountSteps()
+    >>> _ = fit(mlp([2, 4, 2], rng=0), X, y, epochs=2, batch_size=16, lr=0.1, rng=0,
+    ...         callbacks=[counter], progress=False)
+    >>> counter.steps
+    8
+    """
+
+    def on_train_begin(self, model: MLP) -> None:
+        """Called once, before the first step."""
+
+    def on_step_end(self, model: MLP, step: int, optimizer: SGD) -> None:
+        """Called after each update."""
+
+    def on_epoch_end(self, model: MLP, epoch: int, history: History) -> None:
+        """Called after each epoch, once ``history`` holds its metrics."""
+
+
 @contextlib.contextmanager
 def _interrupt_deferred():
     """Hold back Ctrl-C (SIGINT) until the block is done, then raise it.
@@ -844,8 +878,7 @@ def _train_one_epoch(model, X, y, order, batch_size, loss_fn, optimizer, callbac
         if yb.ndim == 1:  # class labels
             correct += int(np.count_nonzero(out.argmax(axis=1) == yb))
         for cb in callbacks:
-            if hasattr(cb, "on_step_end"):
-                cb.on_step_end(model, step, optimizer)
+            cb.on_step_end(model, step, optimizer)
         if bar is not None:
             bar.update(1)
     return total_loss / len(order), correct / len(order), step
@@ -876,9 +909,10 @@ def fit(
     from one call to the next.
 
     ``rng`` (a seed or Generator) shuffles the data each epoch, so the same
-    seed on the same model gives the same History to the bit. Each callback
-    may define ``on_train_begin(model)``, ``on_step_end(model, step, optimizer)``
-    (after each update) and ``on_epoch_end(model, epoch, history)``.
+    seed on the same model gives the same History to the bit. ``callbacks`` are
+    :class:`Callback` objects: fit calls their ``on_train_begin(model)``,
+    ``on_step_end(model, step, optimizer)`` (after each update) and
+    ``on_epoch_end(model, epoch, history)``.
     Every argument is checked before the model is touched. Training stops
     early, with ``history.diverged`` set, if the training or validation loss stops being finite.
 
@@ -925,13 +959,17 @@ def fit(
         raise ValueError("give optimizer or lr/momentum/nesterov, not both")
     gen = as_generator(rng)
     callbacks = list(callbacks)
+    for i, cb in enumerate(callbacks):
+        if not isinstance(cb, Callback):
+            raise TypeError(
+                f"callbacks[{i}] must be an initact.nn.Callback, got {type(cb).__name__}"
+            )
     loss_fn = _LOSSES[loss]
     total_steps = epochs * math.ceil(X.shape[0] / batch_size)
 
     history = History()
     for cb in callbacks:
-        if hasattr(cb, "on_train_begin"):
-            cb.on_train_begin(model)
+        cb.on_train_begin(model)
     step = 0
     # Overflow is expected when a too-large learning rate blows training up (in the
     # updates, the validation pass or a callback's probe); the loss check reports
@@ -971,8 +1009,7 @@ def fit(
                     history.val_loss.append(val_loss)
                     history.val_accuracy.append(val_acc)
                 for cb in callbacks:
-                    if hasattr(cb, "on_epoch_end"):
-                        cb.on_epoch_end(model, epoch, history)
+                    cb.on_epoch_end(model, epoch, history)
                 if history.val_loss and not math.isfinite(history.val_loss[-1]):
                     # The weights are past use even if the training batches' loss has not
                     # overflowed yet.

@@ -23,7 +23,7 @@ from initact.diagnostics import (
     dead_units,
     is_born_dead,
 )
-from initact.nn import fit, mlp
+from initact.nn import Callback, fit, mlp
 
 # --------------------------------------------------------------------------- born dead
 
@@ -215,10 +215,11 @@ def test_dead_units_bad_input(call, error, word):
 # --------------------------------------------------------------------------- Recorder
 
 
-class _Probe:
+class _Probe(Callback):
     """A callback placed after the Recorder: keeps copies of each layer's cached pre-activation."""
 
     def __init__(self):
+        super().__init__()
         self.inputs = []
 
     def on_step_end(self, model, step, optimizer):
@@ -379,7 +380,7 @@ def test_recorder_bad_input(kwargs, error, word):
 # --------------------------------------------------------------------------- DeadChart
 
 
-class _ManualDeadFractions:
+class _ManualDeadFractions(Callback):
     """Dead fractions after each epoch from a ReLU forward pass written out here."""
 
     def __init__(self, X):
@@ -483,3 +484,28 @@ def test_parameter_log_refuses_a_missing_parameter():
         ParameterLog(3)
     with pytest.raises(ValueError, match="nothing logged"):
         ParameterLog().stack()
+
+
+def test_an_interrupt_while_recording_leaves_every_record_in_step(monkeypatch):
+    from initact import diagnostics
+
+    X, y = _quadrants()
+    model = mlp([2, 4, 4, 2], "relu", "he_normal", rng=0, dtype=np.float64)
+    chart, recorder = DeadChart(X), Recorder()
+    calls = {"n": 0}
+    original = diagnostics.dead_fraction
+
+    def interrupted(m, probe):
+        calls["n"] += 1
+        if calls["n"] == 3:  # after epoch 2, in the middle of the chart's record
+            raise KeyboardInterrupt
+        return original(m, probe)
+
+    monkeypatch.setattr(diagnostics, "dead_fraction", interrupted)
+    with pytest.raises(KeyboardInterrupt) as info:
+        fit(model, X, y, epochs=5, batch_size=16, lr=0.1, rng=0, callbacks=[recorder, chart],
+            progress=False)  # fmt: skip
+    assert chart.epochs.tolist() == [0, 1] and chart.fractions.shape == (2, 2)
+    arrays = recorder.as_arrays()
+    assert len({len(a) for a in arrays.values()}) == 1  # every array has one row per step
+    assert info.value.history.epoch == [1, 2]

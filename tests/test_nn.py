@@ -12,6 +12,7 @@ from initact.nn import (
     MLP,
     SGD,
     AlphaDropout,
+    Callback,
     Dense,
     Dropout,
     evaluate,
@@ -356,7 +357,7 @@ def test_an_overflow_in_the_validation_pass_alone_stops_training_quietly(digits)
     model = mlp([64, 100, 100, 10], "relu", "he_normal", rng=0, dtype=np.float64)
     steps_per_epoch = math.ceil(len(digits.X_train) / 32)
 
-    class BlowUp:
+    class BlowUp(Callback):
         def on_step_end(self, model, step, optimizer):
             if step == steps_per_epoch:
                 for layer in model.dense_layers:
@@ -529,7 +530,9 @@ def test_fit_reports_divergence_when_the_last_update_leaves_infinite_weights():
     y = np.array([0, 1] * 4)
     model = mlp([2, 4, 2], "relu", "he_normal", rng=0, dtype=np.float64)
 
-    class Poison:  # the epoch's last update overflows a weight; the epoch's loss was finite
+    class Poison(
+        Callback
+    ):  # the epoch's last update overflows a weight; the epoch's loss was finite
         def on_step_end(self, model, step, optimizer):
             model.dense_layers[0].W[0, 0] = np.inf
 
@@ -591,3 +594,19 @@ def test_fit_takes_an_optimizer_and_keeps_its_momentum_across_calls():
         fit(b, X, y, epochs=1, batch_size=8, lr=0.1, optimizer=SGD(0.1), rng=0)
     with pytest.raises(TypeError, match="optimizer"):
         fit(b, X, y, epochs=1, batch_size=8, optimizer="sgd", rng=0)
+
+
+def test_callbacks_must_be_callbacks_and_the_base_class_does_nothing():
+    X = np.random.default_rng(0).standard_normal((16, 2))
+    y = np.array([0, 1] * 8)
+    model = mlp([2, 3, 2], rng=0)
+    before = model.state()
+    with pytest.raises(TypeError, match=r"callbacks\[1\]"):
+        fit(model, X, y, epochs=1, batch_size=8, lr=0.1, rng=0, callbacks=[Callback(), object()])
+    assert all(np.array_equal(before[k], v) for k, v in model.state().items())  # untouched
+    plain = mlp([2, 3, 2], rng=0)
+    fit(plain, X, y, epochs=2, batch_size=8, lr=0.1, rng=0, progress=False)
+    fit(model, X, y, epochs=2, batch_size=8, lr=0.1, rng=0, callbacks=[Callback()],
+        progress=False)  # fmt: skip
+    for (_, a, _), (_, b, _) in zip(model.parameters(), plain.parameters(), strict=True):
+        np.testing.assert_array_equal(a, b)
