@@ -864,8 +864,12 @@ def test_part_file_of_a_running_download_is_kept(fake_sized, tmp_path):
 
 
 _DOWNLOADER = """
+import signal
 import sys
 from initact import data
+# A process started in the background by a non-interactive shell (as CI's second run is)
+# inherits SIGINT ignored; a reader's Ctrl-C reaches Python's own handler, as here.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 data.fetch_fashion_mnist(sys.argv[1], base_url=sys.argv[2], timeout=30, deadline=30)
 """
 
@@ -898,6 +902,7 @@ def test_ctrl_c_in_another_process_leaves_no_partial_file(tmp_path, serve):
         _, stderr = process.communicate(timeout=10)
     finally:
         process.kill()
+        process.communicate()  # reap it and close its pipe, even after a timeout
     assert process.returncode != 0 and "KeyboardInterrupt" in stderr
     assert leftovers(cache) == []
 

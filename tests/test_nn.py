@@ -563,8 +563,14 @@ def test_ctrl_c_in_fit_keeps_the_completed_epochs_and_never_half_an_update(monke
         original_step(self, m)
 
     monkeypatch.setattr(nn.SGD, "step", step_with_an_interrupt)
-    with pytest.raises(KeyboardInterrupt) as info:
-        fit(model, X, y, epochs=5, batch_size=16, lr=0.1, rng=0, progress=False)
+    # Python's own Ctrl-C handler, as a reader's session has it: a process started in the
+    # background by a non-interactive shell (CI's second run) inherits SIGINT ignored.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt) as info:
+            fit(model, X, y, epochs=5, batch_size=16, lr=0.1, rng=0, progress=False)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     history = info.value.history
     assert history.epoch == [1] and len(history.loss) == 1  # the completed epoch
     after = model.state()
