@@ -729,29 +729,50 @@ class Callback:
         """Called after each epoch, once ``history`` holds its metrics."""
 
 
-@contextlib.contextmanager
-def _interrupt_deferred():
-    """Hold back Ctrl-C (SIGINT) until the block is done, then raise it.
+class _UpdateGuard:
+    """Holds back Ctrl-C (SIGINT) while an update is applied, then raises it.
 
     An SGD step updates one parameter after another; an interrupt between two of them
-    would leave the model half updated. Only the main thread receives signals, so
-    elsewhere (and where SIGINT is not Python's) the block runs as it is.
+    would leave the model half updated. Installed once for a whole :func:`fit` (a
+    handler swap per step would cost more than the check): outside an update, Ctrl-C
+    raises at once, as usual. Only the main thread receives signals, so elsewhere (and
+    where SIGINT is not Python's own handler) it does nothing.
     """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.getsignal(signal.SIGINT)
-    if previous is not signal.default_int_handler:
-        yield
-        return
-    pending = []
-    signal.signal(signal.SIGINT, lambda signum, frame: pending.append(signum))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if pending:
-        raise KeyboardInterrupt
+
+    def __init__(self) -> None:
+        self.updating = False
+        self.pending = False
+        self._previous = None
+
+    def _handler(self, signum, frame) -> None:
+        if self.updating:
+            self.pending = True
+        else:
+            raise KeyboardInterrupt
+
+    def __enter__(self) -> _UpdateGuard:
+        if (
+            threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        ):
+            self._previous = signal.signal(signal.SIGINT, self._handler)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
+
+    def apply(self, optimizer: SGD, model: MLP) -> None:
+        """``optimizer.step(model)``, whole, then any Ctrl-C that came meanwhile."""
+        self.updating = True
+        try:
+            optimizer.step(model)
+        finally:
+            self.updating = False
+        if self.pending:
+            self.pending = False
+            raise KeyboardInterrupt
 
 
 @dataclass
@@ -843,7 +864,7 @@ def evaluate(model: MLP, X: object, y: object, loss: str = "cross_entropy") -> t
     return value, accuracy
 
 
-def _train_step(model, xb, yb, loss_fn, optimizer):
+def _train_step(model, xb, yb, loss_fn, optimizer, guard):
     """One update on one batch: ``(loss, outputs)``, or None (and no update) if not finite.
 
     This is all of fit's work per batch (benchmarks/bench_mlp.py times it).
@@ -854,12 +875,13 @@ def _train_step(model, xb, yb, loss_fn, optimizer):
     if not math.isfinite(value) or not np.isfinite(out).all():
         return None
     model.backward(grad.astype(model.dtype, copy=False))
-    with _interrupt_deferred():  # never half an update
-        optimizer.step(model)
+    guard.apply(optimizer, model)  # never half an update
     return value, out
 
 
-def _train_one_epoch(model, X, y, order, batch_size, loss_fn, optimizer, callbacks, bar, step):
+def _train_one_epoch(
+    model, X, y, order, batch_size, loss_fn, optimizer, callbacks, bar, step, guard
+):
     """One pass over ``X`` in ``order``: ``(mean loss, accuracy, step)``.
 
     Returns just the step (an int) at which a loss or an output stopped being finite.
@@ -869,7 +891,7 @@ def _train_one_epoch(model, X, y, order, batch_size, loss_fn, optimizer, callbac
     for start in range(0, len(order), batch_size):
         idx = order[start : start + batch_size]
         xb, yb = X[idx], y[idx]
-        result = _train_step(model, xb, yb, loss_fn, optimizer)
+        result = _train_step(model, xb, yb, loss_fn, optimizer, guard)
         if result is None:
             return step + 1
         value, out = result
@@ -978,6 +1000,7 @@ def fit(
         with (
             np.errstate(over="ignore", invalid="ignore"),
             _progress_bar(progress, total_steps) as bar,
+            _UpdateGuard() as guard,
         ):
             for epoch in range(1, epochs + 1):
                 model.train()
@@ -992,6 +1015,7 @@ def fit(
                     callbacks,
                     bar,
                     step,
+                    guard,
                 )
                 if isinstance(result, int):
                     history.diverged, history.diverged_at = True, (epoch, result)
