@@ -65,6 +65,14 @@ def _check_mapping(series: object, name: str) -> Mapping:
     return series
 
 
+def _per_epoch(values: object, epochs: np.ndarray, name: str) -> np.ndarray:
+    """``values`` as a float array holding one number per epoch, or a clear error."""
+    values = _checks.real_array(values, name, finite=False)
+    if values.size != epochs.size:
+        raise ValueError(f"{name} must hold one value per epoch ({epochs.size}), got {values.size}")
+    return values
+
+
 # --------------------------------------------------------------------------- per epoch
 
 
@@ -359,11 +367,7 @@ def plot_peak_preactivation(
     fig, ax = axes(ax)
     lowest = np.inf
     for label, values in peaks.items():
-        values = _checks.real_array(values, f"peaks[{label!r}]", finite=False)
-        if values.size != epochs.size:
-            raise ValueError(
-                f"peaks[{label!r}] must hold one value per epoch ({epochs.size}), got {values.size}"
-            )
+        values = _per_epoch(values, epochs, f"peaks[{label!r}]")
         lowest = min(lowest, float(values.min()))
         ax.plot(epochs, values, marker="o", markersize=4, label=str(label))
     ax.axhline(0.0, color="black", linestyle="--", linewidth=1)
@@ -402,12 +406,7 @@ def plot_divergence(
     distances = _check_mapping(distances, "distances")
     fig, ax = axes(ax)
     for label, values in distances.items():
-        values = _checks.real_array(values, f"distances[{label!r}]", finite=False)
-        if values.size != epochs.size:
-            raise ValueError(
-                f"distances[{label!r}] must hold one value per epoch ({epochs.size}), "
-                f"got {values.size}"
-            )
+        values = _per_epoch(values, epochs, f"distances[{label!r}]")
         if np.any(values < 0):
             raise ValueError(f"distances[{label!r}] must be >= 0")
         ax.plot(epochs, np.maximum(values, 1e-18), marker="o", markersize=4, label=str(label))
