@@ -229,3 +229,25 @@ def did_you_mean(name: str, accepted: Iterable[str]) -> str:
     spelled = {normalise_name(a): a for a in accepted}
     close = difflib.get_close_matches(normalise_name(name), list(spelled), n=1)
     return f" (did you mean {spelled[close[0]]!r}?)" if close else ""
+
+
+def generator(rng: object, name: str = "rng") -> np.random.Generator:
+    """Turn ``rng`` (an int seed, a ``numpy.random.Generator`` or None) into a Generator.
+
+    A Generator is returned as is, so drawing from it advances its state;
+    None gives fresh entropy.
+
+    >>> generator(0).standard_normal() == generator(0).standard_normal()
+    True
+    """
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None:
+        return np.random.default_rng()
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        if rng < 0:
+            raise ValueError(f"{name} must be a non-negative integer seed, got {rng}")
+        return np.random.default_rng(int(rng))
+    raise TypeError(
+        f"{name} must be an int seed, a numpy.random.Generator or None, got {type(rng).__name__}"
+    )

@@ -33,9 +33,13 @@ Shared rules
   - ELU and SELU: ``f'(0) = alpha`` (times ``SELU_SCALE``), the left derivative,
     as Keras and PyTorch compute it.
 
-* ``training`` (default False) switches behaviour only for :class:`RReLU`, which
-  draws random slopes while training; all activations have ``train()`` and
-  ``eval()`` so a network can switch them all.
+* Every activation is a pure function of its input and its fixed parameters:
+  it has no mode, no generator and no memory. Whatever learns, samples or
+  remembers is a layer in :mod:`initact.nn` and lives there alone: PReLU's
+  trained slope, RReLU's random slopes and their generator, dropout masks.
+  :func:`leaky_relu` and :func:`leaky_relu_derivative` take the slopes those
+  layers own as an argument; :meth:`RReLU.sample_slopes` draws slopes from a
+  generator the caller passes in.
 """
 
 from __future__ import annotations
@@ -67,6 +71,8 @@ __all__ = [
     "Swish",
     "Tanh",
     "get_activation",
+    "leaky_relu",
+    "leaky_relu_derivative",
 ]
 
 #: SELU's alpha and lambda (Klambauer et al. 2017, eq. 14), the fixed point
@@ -150,6 +156,54 @@ def _leaky(x: np.ndarray, slope: Any) -> np.ndarray:
     with np.errstate(over="ignore"):
         np.multiply(np.asarray(slope, dtype=x.dtype), negative, out=scaled, where=slope != 0)
     return np.where(x > 0, x, scaled)
+
+
+def _slopes_for(x: np.ndarray, slope: Any) -> float | np.ndarray:
+    """``slope`` checked: real and finite, a number or an array that broadcasts to ``x``."""
+    if np.ndim(slope) == 0:
+        return _checks.real(slope, "slope")
+    slopes = np.asarray(slope)
+    if slopes.dtype.kind not in "fiu":
+        raise TypeError(f"slope must hold real numbers, got an array of dtype {slopes.dtype}")
+    try:
+        fits = np.broadcast_shapes(x.shape, slopes.shape) == x.shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(
+            f"slope must be a number, one slope per unit (the last axis of x) or one per "
+            f"element: its shape {slopes.shape} does not broadcast to x's shape {x.shape}"
+        )
+    if not np.all(np.isfinite(slopes)):
+        raise ValueError("slope must be finite, got non-finite slopes")
+    return slopes
+
+
+def leaky_relu(x: Any, slope: Any) -> np.ndarray:
+    """``x`` where ``x > 0``, ``slope * x`` elsewhere, with the slopes given explicitly.
+
+    The leaky family's one formula, for whoever owns the slopes: a number
+    (LeakyReLU), one trained slope per unit along the last axis (PReLU, whose
+    layer owns it) or one random slope per element (RReLU while training, whose
+    layer owns the draws). ``slope`` must be finite and broadcast to ``x``'s
+    shape. Dtype rules as for every activation (module docstring).
+
+    >>> leaky_relu(np.array([[-2.0, -2.0], [3.0, -4.0]]), np.array([0.1, 0.5]))
+    array([[-0.2, -1. ],
+           [ 3. , -2. ]])
+    """
+    work, out_dtype = _as_input(x)
+    return _as_output(_leaky(work, _slopes_for(work, slope)), work, out_dtype)
+
+
+def leaky_relu_derivative(x: Any, slope: Any) -> np.ndarray:
+    """1 where ``x > 0``, ``slope`` elsewhere (so ``f'(0) = slope``): :func:`leaky_relu`'s.
+
+    >>> leaky_relu_derivative(np.array([-1.0, 0.0, 2.0]), 0.25)
+    array([0.25, 0.25, 1.  ])
+    """
+    work, out_dtype = _as_input(x)
+    return _as_output(_step(work, _slopes_for(work, slope)), work, out_dtype)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -306,7 +360,6 @@ class Activation:
 
     name: str = ""
     kinks: tuple[float, ...] = ()
-    training: bool = False
 
     def __call__(self, x: Any) -> np.ndarray:
         """``f(x)`` elementwise, as an ndarray with the shape of ``x``."""
@@ -317,16 +370,6 @@ class Activation:
         """``f'(x)`` elementwise, as an ndarray with the shape of ``x``."""
         work, out_dtype = _as_input(x)
         return _as_output(self._derivative(work), work, out_dtype)
-
-    def train(self, mode: bool = True) -> Activation:
-        """Switch to training mode (or back with ``mode=False``); returns ``self``."""
-        self.training = bool(mode)
-        return self
-
-    def eval(self) -> Activation:
-        """Switch to evaluation mode; returns ``self``."""
-        self.training = False
-        return self
 
     def _forward(self, x: np.ndarray) -> np.ndarray:
         raise NotImplementedError
@@ -349,7 +392,7 @@ class Activation:
         return mine.keys() == theirs.keys() and all(_same(mine[k], theirs[k]) for k in mine)
 
     def __hash__(self) -> int:
-        # Equal objects have the same class; parameters may change (PReLU learns).
+        # Equal objects have the same class (parameters may be arrays, unhashable).
         return hash(type(self))
 
 
@@ -511,24 +554,25 @@ class RReLU(Activation):
       ``[1/8, 1/3]`` but is *not* uniform: its mean is ``ln(8/3)/5 ≈ 0.196``,
       not the test slope ``1/5.5 ≈ 0.182``.
 
-    ``eval_slope`` is the test-time slope. In training mode each call draws one
-    slope per element of ``x`` from ``self.rng`` (an int seed or a
-    ``numpy.random.Generator``, given to the constructor or assigned later) and
-    stores them in ``last_slopes``; ``derivative(x)`` then returns 1 for x > 0
-    and those slopes elsewhere, so call it with the same ``x`` as the forward
-    pass. In evaluation mode (the default) both use ``eval_slope``; ``f'(0)`` is
-    the slope (left derivative).
+    The object is the *test-time* function: calling it applies ``eval_slope``,
+    so the theory, the plots and a network in evaluation mode all see one fixed
+    function. Training-time randomness is sampled, not stored:
+    :meth:`sample_slopes` draws slopes from a generator the caller owns, and
+    :func:`leaky_relu` applies them (what ``initact.nn.ActivationLayer`` does
+    while training). ``f'(0)`` is the slope (left derivative).
 
     >>> import numpy as np
     >>> act = RReLU()
     >>> act.eval_slope == 11 / 48
     True
-    >>> act.train().rng = 0
-    >>> y = act(-np.ones(5))
-    >>> bool(np.all((-y >= 1 / 8) & (-y <= 1 / 3)))
+    >>> slopes = act.sample_slopes(5, rng=0)
+    >>> bool(np.all((slopes >= 1 / 8) & (slopes <= 1 / 3)))
     True
-    >>> bool(np.array_equal(act.derivative(-np.ones(5)), -y))
+    >>> y = leaky_relu(-np.ones(5), slopes)      # training: a random slope each
+    >>> bool(np.array_equal(-y, slopes))
     True
+    >>> act(np.array([-5.5, 2.0]))               # test time: the mean slope
+    array([-1.26041667,  2.        ])
     >>> RReLU.from_divisor().eval_slope == 1 / 5.5
     True
     """
@@ -536,14 +580,7 @@ class RReLU(Activation):
     name = "rrelu"
     kinks = (0.0,)
 
-    def __init__(
-        self,
-        lower: float = 1 / 8,
-        upper: float = 1 / 3,
-        rng: int | np.random.Generator | None = None,
-        *,
-        form: str = "slope",
-    ) -> None:
+    def __init__(self, lower: float = 1 / 8, upper: float = 1 / 3, *, form: str = "slope") -> None:
         if form not in ("slope", "divisor"):
             raise ValueError(f"RReLU: form must be 'slope' or 'divisor', got {form!r}")
         self.form = form
@@ -556,46 +593,42 @@ class RReLU(Activation):
         if lower > upper:
             raise ValueError(f"RReLU: lower must be <= upper, got lower={lower!r}, upper={upper!r}")
         self.lower, self.upper = lower, upper
-        self.rng = rng
-        self.last_slopes: np.ndarray | None = None
 
     @classmethod
-    def from_divisor(
-        cls,
-        lower: float = 3.0,
-        upper: float = 8.0,
-        rng: int | np.random.Generator | None = None,
-    ) -> RReLU:
+    def from_divisor(cls, lower: float = 3.0, upper: float = 8.0) -> RReLU:
         """Xu et al.'s form: ``x / a`` for x < 0, ``a ~ U(lower, upper)``, test divisor 5.5.
 
         >>> RReLU.from_divisor()
         RReLU(lower=3.0, upper=8.0, form='divisor')
         """
-        return cls(lower, upper, rng, form="divisor")
-
-    @property
-    def rng(self) -> np.random.Generator | None:
-        """The generator used in training mode (an int seed is turned into one)."""
-        return self._rng
-
-    @rng.setter
-    def rng(self, value: int | np.random.Generator | None) -> None:
-        if value is None or isinstance(value, np.random.Generator):
-            self._rng = value
-        elif isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
-            if value < 0:
-                raise ValueError(f"RReLU: rng seed must be >= 0, got {value!r}")
-            self._rng = np.random.default_rng(int(value))
-        else:
-            raise TypeError(
-                f"RReLU: rng must be None, an int seed or a numpy Generator, got {value!r}"
-            )
+        return cls(lower, upper, form="divisor")
 
     @property
     def eval_slope(self) -> float:
-        """Slope used in evaluation mode: mean slope, or 1 / mean divisor."""
+        """Slope used at test time: the mean slope, or 1 / the mean divisor."""
         middle = (self.lower + self.upper) / 2
         return middle if self.form == "slope" else 1 / middle
+
+    def sample_slopes(self, shape: int | tuple[int, ...], rng: Any, dtype: Any = np.float64):
+        """Training-time slopes, one per element of an array of ``shape``.
+
+        ``rng`` is an int seed or a ``numpy.random.Generator`` (drawing advances
+        it); the caller owns it. Slope form: ``U(lower, upper)``; divisor form:
+        ``1 / U(lower, upper)``, drawn the same way so one generator state gives
+        the same divisors in both.
+
+        >>> RReLU.from_divisor().sample_slopes((2, 3), rng=0).shape
+        (2, 3)
+        """
+        if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
+            shape = (shape,)
+        if not isinstance(shape, tuple):
+            raise TypeError(f"shape must be an int or a tuple of ints, got {shape!r}")
+        dims = tuple(_checks.integer(d, "shape", at_least=0) for d in shape)
+        dtype = _checks.float_dtype(dtype)
+        draws = _checks.generator(rng).uniform(self.lower, self.upper, size=dims)
+        slopes = draws if self.form == "slope" else 1 / draws
+        return slopes.astype(dtype, copy=False)
 
     def _params(self) -> dict[str, Any]:
         params: dict[str, Any] = {"lower": self.lower, "upper": self.upper}
@@ -603,44 +636,25 @@ class RReLU(Activation):
             params["form"] = self.form
         return params
 
-    def _draw_slopes(self, x: np.ndarray) -> np.ndarray:
-        if self._rng is None:
-            raise ValueError(
-                "RReLU in training mode needs rng (an int seed or a numpy Generator) "
-                "to draw its slopes: RReLU(rng=0) or set act.rng"
-            )
-        draws = self._rng.uniform(self.lower, self.upper, size=x.shape)
-        slopes = draws if self.form == "slope" else 1 / draws
-        self.last_slopes = slopes.astype(x.dtype)
-        return self.last_slopes
-
     def _forward(self, x: np.ndarray) -> np.ndarray:
-        slope = self._draw_slopes(x) if self.training else self.eval_slope
-        return _leaky(x, slope)
+        return _leaky(x, self.eval_slope)
 
     def _derivative(self, x: np.ndarray) -> np.ndarray:
-        if not self.training:
-            return _step(x, self.eval_slope)
-        if self.last_slopes is None:
-            raise ValueError(
-                "RReLU in training mode has no slopes yet: call it on x before derivative(x)"
-            )
-        if self.last_slopes.shape != x.shape:
-            raise ValueError(
-                f"RReLU: the last forward call drew slopes of shape {self.last_slopes.shape}, "
-                f"but derivative got x of shape {x.shape}"
-            )
-        return _step(x, self.last_slopes)
+        return _step(x, self.eval_slope)
 
 
 class PReLU(Activation):
-    """Parametric ReLU: ``f(x) = x`` for x > 0, ``alpha * x`` otherwise, alpha learned.
+    """Parametric ReLU: ``f(x) = x`` for x > 0, ``alpha * x`` otherwise.
 
     He, Zhang, Ren & Sun (2015), "Delving Deep into Rectifiers", who initialize
     ``alpha = 0.25``. ``alpha`` is a float (one shared slope) or a 1-D array with
-    one slope per unit, matched against the last axis of ``x``; any finite value
-    is allowed, since learning may make it negative. An array is copied on
-    assignment, and ``act.alpha -= lr * grad`` updates it. ``f'(0) = alpha``.
+    one slope per unit (the last axis of ``x``). ``f'(0) = alpha``.
+
+    The object is the function at a *fixed* ``alpha``, read-only: the slope a
+    network learns belongs to its layer (``initact.nn.ActivationLayer``, in
+    ``layer.params["alpha"]``), which applies it with :func:`leaky_relu`. Here
+    ``alpha`` is where that slope starts, and the function a plot or the theory
+    uses.
 
     ``alpha_gradient(x)`` is the elementwise ``df/dalpha`` (``x`` where x < 0,
     else 0), shaped like ``x``; a layer sums it over the batch axes.
@@ -659,21 +673,12 @@ class PReLU(Activation):
     kinks = (0.0,)
 
     def __init__(self, alpha: float | np.ndarray = 0.25) -> None:
-        self.alpha = alpha
-
-    @property
-    def alpha(self) -> float | np.ndarray:
-        """The negative slope: a float, or a float64 array with one slope per unit."""
-        return self._alpha
-
-    @alpha.setter
-    def alpha(self, value: Any) -> None:
-        if isinstance(value, (np.ndarray, list, tuple)):
-            array = np.asarray(value)
+        if isinstance(alpha, (np.ndarray, list, tuple)):
+            array = np.asarray(alpha)
             if array.dtype.kind not in "fiu":
                 raise TypeError(f"PReLU: alpha must hold real numbers, got dtype {array.dtype}")
             if array.ndim == 0:
-                value = array.item()
+                alpha = array.item()
             else:
                 if array.ndim != 1 or array.size == 0:
                     raise ValueError(
@@ -682,9 +687,16 @@ class PReLU(Activation):
                     )
                 if not np.all(np.isfinite(array)):
                     raise ValueError("PReLU: alpha must be finite, got non-finite slopes")
-                self._alpha = np.array(array, dtype=np.float64)  # a copy, never shared
+                slopes = np.array(array, dtype=np.float64)  # a copy, never shared
+                slopes.flags.writeable = False  # fixed: a layer owns a trained slope
+                self._alpha: float | np.ndarray = slopes
                 return
-        self._alpha = _checks.real(value, "PReLU: alpha")
+        self._alpha = _checks.real(alpha, "PReLU: alpha")
+
+    @property
+    def alpha(self) -> float | np.ndarray:
+        """The negative slope: a float, or a read-only float64 array, one slope per unit."""
+        return self._alpha
 
     def _slope(self, x: np.ndarray) -> float | np.ndarray:
         """The slope, after checking that per-unit slopes match the last axis of x."""

@@ -22,7 +22,6 @@ MLP(
 from __future__ import annotations
 
 import contextlib
-import copy
 import itertools
 import math
 import os
@@ -35,7 +34,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _checks
-from .activations import SELU_ALPHA, SELU_SCALE, PReLU, RReLU, get_activation
+from .activations import (
+    SELU_ALPHA,
+    SELU_SCALE,
+    PReLU,
+    RReLU,
+    get_activation,
+    leaky_relu,
+    leaky_relu_derivative,
+)
 from .activations import Activation as ActivationFunction
 from .initializers import Initializer, Orthogonal, as_generator, get_initializer
 
@@ -49,6 +56,7 @@ __all__ = [
     "Dropout",
     "History",
     "Layer",
+    "evaluate",
     "fit",
     "lsuv",
     "mean_squared_error",
@@ -144,7 +152,18 @@ class Dense(Layer):
 
 
 class ActivationLayer(Layer):
-    """Applies an activation function; PReLU's slope is a trained parameter.
+    """Applies an activation function, and owns whatever it learns or samples.
+
+    The activation objects of :mod:`initact.activations` are pure functions.
+    The state two of them need in a network lives here, and only here:
+
+    * PReLU: the trained slope, ``params["alpha"]`` (one number, or one per
+      unit with ``per_unit=True``), with its gradient in ``grads["alpha"]``;
+      it starts at the activation's ``alpha``.
+    * RReLU: the generator ``rng`` and, in training mode, ``slopes``, the
+      random slopes drawn for the last forward pass (one per element), which
+      the backward pass reuses. In evaluation mode the activation's fixed
+      test-time slope is used and ``slopes`` is None.
 
     Parameters
     ----------
@@ -158,6 +177,12 @@ class ActivationLayer(Layer):
         Seed or Generator for RReLU's random slopes in training mode.
     dtype:
         The model's dtype, which PReLU's trained slope takes too.
+
+    >>> layer = ActivationLayer("prelu", 3, per_unit=True, alpha=0.1)
+    >>> layer.forward(np.array([[-1.0, -2.0, 3.0]]))
+    array([[-0.1, -0.2,  3. ]])
+    >>> layer.params["alpha"]
+    array([0.1, 0.1, 0.1], dtype=float32)
     """
 
     def __init__(
@@ -171,11 +196,12 @@ class ActivationLayer(Layer):
         **params: object,
     ) -> None:
         super().__init__()
-        # A copy: RReLU and PReLU keep per-layer state, so layers must never share one.
-        self.activation = copy.deepcopy(get_activation(activation, **params))
+        self.activation = get_activation(activation, **params)
         self.per_unit = bool(per_unit)
+        self.rng: np.random.Generator | None = None
+        self.slopes: np.ndarray | None = None
         if isinstance(self.activation, RReLU):
-            self.activation.rng = as_generator(rng)
+            self.rng = as_generator(rng)
         if isinstance(self.activation, PReLU):
             start = np.asarray(self.activation.alpha, dtype=np.float64)
             width = _checks.integer(n_units, "n_units") if per_unit else 1
@@ -195,31 +221,22 @@ class ActivationLayer(Layer):
             raise ValueError("per_unit applies to PReLU only")
         self.x: np.ndarray | None = None
         self.output: np.ndarray | None = None
-        self._sync_mode()
 
-    def _sync_mode(self) -> None:
-        if self.training:
-            self.activation.train()
-        else:
-            self.activation.eval()
-
-    def train(self) -> ActivationLayer:
-        super().train()
-        self._sync_mode()
-        return self
-
-    def eval(self) -> ActivationLayer:
-        super().eval()
-        self._sync_mode()
-        return self
+    def _slope(self, x: np.ndarray) -> float | np.ndarray | None:
+        """The slopes this forward pass uses, from the state this layer owns (None: no state)."""
+        if "alpha" in self.params:
+            alpha = self.params["alpha"]
+            return alpha if self.per_unit else alpha[0]
+        if self.rng is not None and self.training:
+            self.slopes = self.activation.sample_slopes(x.shape, self.rng, dtype=x.dtype)
+            return self.slopes
+        self.slopes = None
+        return None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        if "alpha" in self.params:
-            # PReLU keeps its own copy of the slope; hand it the trained value.
-            alpha = self.params["alpha"]
-            self.activation.alpha = alpha if self.per_unit else float(alpha[0])
         self.x = x
-        self.output = self.activation(x)
+        slope = self._slope(x)
+        self.output = self.activation(x) if slope is None else leaky_relu(x, slope)
         return self.output
 
     def backward(self, grad: np.ndarray, *, need_input_grad: bool = True) -> np.ndarray | None:
@@ -229,7 +246,14 @@ class ActivationLayer(Layer):
             self.grads["alpha"][...] = per_unit_total if self.per_unit else per_unit_total.sum()
         if not need_input_grad:
             return None
-        return grad * self.activation.derivative(self.x)
+        if "alpha" in self.params:
+            alpha = self.params["alpha"]
+            slope = alpha if self.per_unit else alpha[0]
+        else:
+            slope = self.slopes
+        if slope is None:
+            return grad * self.activation.derivative(self.x)
+        return grad * leaky_relu_derivative(self.x, slope)
 
     def __repr__(self) -> str:
         if "alpha" in self.params and self.params["alpha"].size > 1:
@@ -435,8 +459,10 @@ def mlp(
     """Build ``Dense -> activation -> ... -> Dense`` for layer widths ``sizes``.
 
     ``sizes[0]`` is the number of inputs and ``sizes[-1]`` of outputs; the
-    output layer is linear (logits). Each hidden layer gets its own activation
-    object built by ``get_activation(activation, **activation_params)``.
+    output layer is linear (logits). Each hidden layer is an
+    :class:`ActivationLayer` applying ``get_activation(activation,
+    **activation_params)`` and owning its own state (PReLU's slope, RReLU's
+    draws, which come from ``rng``).
     ``kernel_init`` defaults to Keras's ``glorot_uniform``; pass ``"he_normal"``
     for ReLU, ``"lecun_normal"`` for SELU (Table 11-1). ``dropout`` or
     ``alpha_dropout`` add a dropout layer after each hidden activation.

@@ -125,7 +125,7 @@ def propagate(
     fan_in = n_inputs
     for _ in range(depth):
         dense = Dense(fan_in, width, init, rng=gen, dtype=dtype)
-        layers.append((dense, ActivationLayer(act).eval()))  # each layer copies act
+        layers.append((dense, ActivationLayer(act).eval()))
         fan_in = width
 
     x = gen.standard_normal((n_samples, n_inputs)).astype(dtype)

@@ -93,13 +93,8 @@ def _resolve(activation: object) -> Activation:
             f"got {type(activation).__name__} {activation!r}"
         )
     act = get_activation(activation)
-    # The theory needs one fixed function f. A training-mode RReLU draws a new
-    # slope at every call, and a PReLU with per-unit slopes is many functions.
-    if isinstance(act, RReLU) and act.training:
-        raise ValueError(
-            f"activation {act!r} is in training mode (random slopes): the theory uses the "
-            "deterministic test-time function, so pass it after .eval()"
-        )
+    # The theory needs one fixed function f (RReLU's is its test-time slope);
+    # a PReLU with per-unit slopes is many functions.
     if isinstance(act, PReLU) and isinstance(act.alpha, np.ndarray):
         raise ValueError(
             f"activation {act!r} has one slope per unit: pass one PReLU(alpha=slope) at a time"

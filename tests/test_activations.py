@@ -32,6 +32,8 @@ from initact.activations import (
     Swish,
     Tanh,
     get_activation,
+    leaky_relu,
+    leaky_relu_derivative,
 )
 
 EPS = np.finfo(np.float64).eps
@@ -289,7 +291,7 @@ def test_extreme_values_give_limits_without_nan_or_warnings(name, dtype):
         np.testing.assert_array_equal(values[-2:], limit.astype(dtype))
 
 
-@pytest.mark.parametrize("act", [*CASES, RReLU(rng=0).train()], ids=repr)
+@pytest.mark.parametrize("act", CASES, ids=repr)
 def test_nan_propagates(act):
     x = np.array([np.nan, -1.5, 0.5, np.nan])
     f, d = act(x), act.derivative(x)
@@ -316,10 +318,9 @@ def test_output_is_a_new_array():
 
 def test_rrelu_training_slopes_are_uniform_on_lower_upper():
     n, lower, upper = 40_000, 1 / 8, 1 / 3
-    act = RReLU(rng=1).train()
-    y = act(-np.ones(n))
-    slopes = act.last_slopes
-    np.testing.assert_allclose(-y, slopes, rtol=0, atol=0)
+    slopes = RReLU().sample_slopes(n, rng=1)
+    assert slopes.shape == (n,) and slopes.dtype == np.float64
+    np.testing.assert_array_equal(-leaky_relu(-np.ones(n), slopes), slopes)
     assert slopes.min() >= lower and slopes.max() <= upper
     # Mean of U(l, u) is (l + u)/2 with variance (u - l)^2 / 12: 5 standard errors.
     standard_error = (upper - lower) / math.sqrt(12 * n)
@@ -328,8 +329,8 @@ def test_rrelu_training_slopes_are_uniform_on_lower_upper():
 
 def test_rrelu_divisor_form_divides_by_a_uniform_divisor():
     n, lower, upper = 40_000, 3.0, 8.0
-    act = RReLU.from_divisor(rng=2).train()
-    slopes = -act(-np.ones(n))
+    act = RReLU.from_divisor()
+    slopes = act.sample_slopes(n, rng=2)
     assert slopes.min() >= 1 / upper and slopes.max() <= 1 / lower
     # a ~ U(3, 8): E[1/a] = ln(u/l)/(u - l) = ln(8/3)/5 and
     # E[1/a^2] = (1/l - 1/u)/(u - l) = 1/(l u), so Var[1/a] = 1/(l u) - E[1/a]^2.
@@ -340,51 +341,87 @@ def test_rrelu_divisor_form_divides_by_a_uniform_divisor():
     # 1/5.5 (a uniform slope on [1/8, 1/3] would put only 27% there).
     below = np.mean(slopes < 1 / 5.5)
     assert abs(below - 0.5) < 5 * math.sqrt(0.25 / n)
-    assert act.eval().eval_slope == pytest.approx(1 / 5.5, rel=1e-15)
+    assert act.eval_slope == pytest.approx(1 / 5.5, rel=1e-15)
 
 
-def test_rrelu_eval_mode_uses_the_mean_slope():
+def test_rrelu_is_its_test_time_function():
     act = RReLU()
-    assert act.training is False and act.eval_slope == (1 / 8 + 1 / 3) / 2 == 11 / 48
+    assert act.eval_slope == (1 / 8 + 1 / 3) / 2 == 11 / 48
     x = np.array([-4.0, -1.0, 0.0, 2.0])
     np.testing.assert_allclose(act(x), np.where(x > 0, x, 11 / 48 * x), rtol=EPS)
     np.testing.assert_array_equal(act.derivative(x), np.where(x > 0, 1.0, 11 / 48))
-    assert act.last_slopes is None  # eval mode draws nothing
+    np.testing.assert_array_equal(act(x), act(x))  # pure: no draw, no state
 
 
-def test_rrelu_same_seed_same_output_and_derivative_reuses_slopes():
-    x = np.random.default_rng(3).normal(size=(5, 7))
-    first, second = RReLU(rng=42).train(), RReLU(rng=np.random.default_rng(42)).train()
-    np.testing.assert_array_equal(first(x), second(x))
-    assert not np.array_equal(first(x), RReLU(rng=43).train()(x))
-    y = first(x)
-    d = first.derivative(x)
-    negative = x < 0
-    np.testing.assert_allclose(d[negative], y[negative] / x[negative], rtol=2 * EPS)
-    np.testing.assert_array_equal(d[~negative], 1.0)
-    np.testing.assert_array_equal(d, first.derivative(x))  # no new draw
+def test_rrelu_slopes_come_from_the_callers_generator():
+    act = RReLU()
+    gen = np.random.default_rng(42)
+    first = act.sample_slopes((5, 7), gen)
+    np.testing.assert_array_equal(first, act.sample_slopes((5, 7), 42))
+    # The caller's generator advances: the next draw is new, and the same as a
+    # seeded generator's second draw.
+    second = act.sample_slopes((5, 7), gen)
+    assert not np.array_equal(first, second)
+    twice = np.random.default_rng(42)
+    act.sample_slopes((5, 7), twice)
+    np.testing.assert_array_equal(second, act.sample_slopes((5, 7), twice))
+    assert act.sample_slopes(3, 0, dtype=np.float32).dtype == np.float32
+    assert act.sample_slopes((), 0).shape == ()
 
 
-def test_rrelu_rng_is_settable_and_errors_are_clear():
-    act = RReLU().train()
-    with pytest.raises(ValueError, match="rng"):
-        act(np.ones(3))
-    act.rng = 7
-    assert isinstance(act.rng, np.random.Generator)
-    with pytest.raises(ValueError, match="slope"):
-        RReLU(rng=0).train().derivative(np.ones(3))
-    act(np.ones(3))
-    with pytest.raises(ValueError, match="shape"):
-        act.derivative(np.ones(4))
+def test_rrelu_sample_slopes_refuses_bad_arguments_by_name():
+    act = RReLU()
+    for shape, error in (((2.5,), TypeError), ((-1,), ValueError), ("3", TypeError)):
+        with pytest.raises(error, match="shape"):
+            act.sample_slopes(shape, 0)
+    for rng, error in ((1.5, TypeError), (-1, ValueError)):
+        with pytest.raises(error, match="rng"):
+            act.sample_slopes(3, rng)
+    with pytest.raises(TypeError, match="dtype"):
+        act.sample_slopes(3, 0, dtype=np.int64)
     with pytest.raises(TypeError, match="rng"):
-        RReLU(rng=1.5)
-    assert act.train() is act and act.eval() is act and act.training is False
+        RReLU(rng=0)  # activations hold no generator: the layer owns it
 
 
 def test_rrelu_with_equal_bounds_is_a_leaky_relu():
     x = np.linspace(-2, 2, 9)
-    act = RReLU(lower=0.2, upper=0.2, rng=0).train()
-    np.testing.assert_array_equal(act(x), LeakyReLU(0.2)(x))
+    act = RReLU(lower=0.2, upper=0.2)
+    np.testing.assert_array_equal(leaky_relu(x, act.sample_slopes(x.shape, 0)), LeakyReLU(0.2)(x))
+
+
+# --- the leaky formula with explicit slopes ---------------------------------------
+
+
+def test_leaky_relu_applies_scalar_per_unit_and_per_element_slopes():
+    x = np.array([[-2.0, -4.0, 3.0], [1.0, -1.0, -8.0]])
+    units = np.array([0.5, 0.25, 0.125])
+    expected = np.array([[-1.0, -1.0, 3.0], [1.0, -0.25, -1.0]])  # by hand
+    np.testing.assert_array_equal(leaky_relu(x, units), expected)
+    np.testing.assert_array_equal(leaky_relu(x, np.broadcast_to(units, x.shape)), expected)
+    np.testing.assert_array_equal(leaky_relu(x, 0.5), np.where(x > 0, x, x / 2))
+    d = leaky_relu_derivative(x, units)
+    np.testing.assert_array_equal(d, np.where(x > 0, 1.0, np.broadcast_to(units, x.shape)))
+    assert leaky_relu_derivative(np.array([0.0]), 0.3)[0] == 0.3  # the left derivative
+    assert leaky_relu(np.ones(2, dtype=np.float32), 0.1).dtype == np.float32
+
+
+@pytest.mark.parametrize(
+    ("slope", "error"),
+    [
+        (np.array([0.1, 0.2]), ValueError),  # 2 slopes for 3 units
+        (np.ones((4, 3)), ValueError),  # would broadcast x up
+        (math.nan, ValueError),
+        (np.array([0.1, math.inf, 0.1]), ValueError),
+        ("0.1", TypeError),
+        (np.array(["a", "b", "c"]), TypeError),
+        (1j, TypeError),
+    ],
+)
+def test_leaky_relu_refuses_bad_slopes_by_name(slope, error):
+    x = np.zeros((2, 3))
+    for call in (leaky_relu, leaky_relu_derivative):
+        with pytest.raises(error, match="slope"):
+            call(x, slope)
 
 
 # --- PReLU ----------------------------------------------------------------------
@@ -420,13 +457,18 @@ def test_prelu_per_unit_alpha_broadcasts_on_the_last_axis():
         act(np.ones((6, 4)))
 
 
-def test_prelu_alpha_array_is_copied_and_updatable():
+def test_prelu_alpha_is_a_fixed_copy():
     slopes = np.array([0.25, 0.25])
     act = PReLU(slopes)
     slopes[0] = 9.0
     assert act.alpha[0] == 0.25
-    act.alpha -= 0.1 * np.array([1.0, 2.0])
-    np.testing.assert_allclose(act.alpha, [0.15, 0.05])
+    # Fixed parameters: neither rebinding nor writing in place changes the function
+    # (the slope a network learns lives in its ActivationLayer).
+    with pytest.raises(AttributeError):
+        act.alpha = 0.5
+    with pytest.raises(ValueError, match="read-only"):
+        act.alpha -= 0.1
+    np.testing.assert_array_equal(act.alpha, [0.25, 0.25])
     assert PReLU().alpha == 0.25
 
 
@@ -483,12 +525,13 @@ def test_equality_and_repr_examples():
     assert RReLU.from_divisor() != RReLU(3.0, 8.0)
 
 
-def test_every_activation_has_train_eval_and_a_documented_example():
+def test_every_activation_is_pure_and_has_a_documented_example():
+    x = np.random.default_rng(5).normal(size=(8, 3))
     for name in ACTIVATIONS:
         act = get_activation(name)
-        assert act.training is False
-        assert act.train() is act and act.training is True
-        assert act.eval() is act and act.training is False
+        # No mode and no state: the same input gives the same output, every time.
+        assert not hasattr(act, "train") and not hasattr(act, "training")
+        np.testing.assert_array_equal(act(x), act(x))
         assert act.name == name
         assert ">>>" in type(act).__doc__
     assert isinstance(get_activation("relu"), Activation)

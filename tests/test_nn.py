@@ -137,18 +137,26 @@ def test_rrelu_train_mode_draws_slopes_and_eval_mode_uses_their_mean():
     np.testing.assert_allclose(layer.forward(x), -11 / 48 * np.ones_like(x))
 
 
-def test_layers_never_share_an_activation_object():
-    # RReLU remembers the slopes of its last forward pass; shared, layer 1's backward
-    # would use layer 2's slopes.
-    rrelu = RReLU(rng=0)
+def test_each_rrelu_layer_owns_its_slopes_and_its_backward_reuses_them():
+    # The activation is a pure function, shared freely; the draws belong to each layer.
+    rrelu = RReLU()
     model = mlp([3, 4, 5, 2], activation=rrelu, rng=0, dtype=np.float64)
-    first, second = (layer.activation for layer in model.activation_layers)
-    assert first is not second and first is not rrelu
+    first, second = model.activation_layers
+    assert first.activation is rrelu and second.activation is rrelu
     model.train()
     x = np.random.default_rng(1).standard_normal((6, 3))
     model.forward(x)
-    model.backward(np.ones((6, 2)))
-    assert first.last_slopes.shape == (6, 4) and second.last_slopes.shape == (6, 5)
+    assert first.slopes.shape == (6, 4) and second.slopes.shape == (6, 5)
+    # Layer 1's output is its own slopes times its negative inputs.
+    z = first.x
+    np.testing.assert_array_equal(first.output, np.where(z > 0, z, first.slopes * z))
+    grad = np.random.default_rng(2).standard_normal((6, 4))
+    np.testing.assert_array_equal(first.backward(grad), grad * np.where(z > 0, 1.0, first.slopes))
+    # Evaluation mode: the fixed test-time slope, no draw.
+    model.eval()
+    model.forward(x)
+    assert first.slopes is None
+    np.testing.assert_allclose(first.output, np.where(first.x > 0, first.x, 11 / 48 * first.x))
 
 
 def test_softmax_cross_entropy_is_stable_and_matches_the_definition():

@@ -550,15 +550,13 @@ def test_recommend_rejects_unknown():
 
 
 def test_activations_that_are_not_one_fixed_function_are_refused():
-    with pytest.raises(ValueError, match=r"training mode.*eval"):
-        moments(RReLU(rng=0).train())
     with pytest.raises(ValueError, match="one slope per unit"):
         recommended_scale(PReLU(alpha=np.array([0.1, 0.2])))
     with pytest.raises(TypeError, match="activation"):
         moments(3.0)
-    # After .eval() the test-time slope (lower + upper) / 2 is used: He et al.'s 2 / (1 + a^2).
+    # RReLU is its test-time function, slope (lower + upper) / 2: He et al.'s 2 / (1 + a^2).
     a = (1 / 8 + 1 / 3) / 2
-    assert recommended_scale(RReLU(rng=0).train().eval()) == pytest.approx(2 / (1 + a * a))
+    assert recommended_scale(RReLU()) == pytest.approx(2 / (1 + a * a))
 
 
 # --- backpropagate_variance ----------------------------------------------------------

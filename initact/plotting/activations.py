@@ -9,7 +9,6 @@ takes data already computed, draws it, and returns the figure.
 
 from __future__ import annotations
 
-import copy
 import math
 from collections.abc import Mapping, Sequence
 
@@ -56,15 +55,6 @@ def _non_empty(mapping: object, name: str) -> Mapping:
 # --------------------------------------------------------------------------- curves
 
 
-def _deterministic(activation: str | Activation) -> Activation:
-    """The activation as a fixed function: RReLU is drawn at its test-time slope.
-
-    A copy is switched to evaluation mode, so the caller's object keeps its mode.
-    """
-    act = get_activation(activation)
-    return copy.deepcopy(act).eval() if act.training else act
-
-
 def _break_at_kinks(x: np.ndarray, y: np.ndarray, kinks: Sequence[float]):
     """Insert a NaN where ``x`` crosses a kink, so a jump is not drawn as a vertical line."""
     for kink in sorted(kinks, reverse=True):
@@ -108,7 +98,7 @@ def plot_activations(
     activations = _non_empty(activations, "activations")
     low, high = _z_range(z_range)
     points = _checks.integer(points, "points", at_least=2)
-    resolved = {str(label): _deterministic(act) for label, act in activations.items()}
+    resolved = {str(label): get_activation(act) for label, act in activations.items()}
 
     plt = pyplot()
     ncols = 2 if derivative else 1
@@ -215,13 +205,15 @@ def plot_rrelu_samples(
     """RReLU in training mode (dots, one random slope each) against its test-time line.
 
     ``z`` are inputs and ``outputs`` what a training-mode RReLU returned for
-    them; ``eval_slope`` is the fixed slope it uses at test time.
+    them (``leaky_relu(z, act.sample_slopes(z.shape, rng))``); ``eval_slope`` is the
+    fixed slope it uses at test time.
 
     >>> import numpy as np
-    >>> from initact.activations import RReLU
-    >>> act = RReLU.from_divisor(rng=0).train()
+    >>> from initact.activations import RReLU, leaky_relu
+    >>> act = RReLU.from_divisor()
     >>> z = np.linspace(-3, 3, 50)
-    >>> fig = plot_rrelu_samples(z, act(z), eval_slope=act.eval_slope)
+    >>> training = leaky_relu(z, act.sample_slopes(z.shape, rng=0))
+    >>> fig = plot_rrelu_samples(z, training, eval_slope=act.eval_slope)
     >>> fig.axes[0].get_xlabel()
     'z'
     """
