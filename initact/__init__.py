@@ -47,8 +47,12 @@ from .activations import (
 from .fans import compute_fans
 from .initializers import (
     INITIALIZERS,
+    Constant,
     Initializer,
     Orthogonal,
+    RandomNormal,
+    RandomUniform,
+    TruncatedNormal,
     VarianceScaling,
     get_initializer,
     glorot_normal,
@@ -57,8 +61,10 @@ from .initializers import (
     he_uniform,
     lecun_normal,
     lecun_uniform,
+    ones,
     orthogonal,
     standard_uniform,
+    zeros,
 )
 
 __version__ = "0.1.0"
@@ -86,6 +92,7 @@ __all__ = [
     "SELU_ALPHA",
     "SELU_SCALE",
     "Activation",
+    "Constant",
     "Identity",
     "Initializer",
     "LeakyReLU",
@@ -93,11 +100,14 @@ __all__ = [
     "Orthogonal",
     "PReLU",
     "RReLU",
+    "RandomNormal",
+    "RandomUniform",
     "ReLU",
     "Sigmoid",
     "Softplus",
     "Swish",
     "Tanh",
+    "TruncatedNormal",
     "VarianceScaling",
     "activations",
     "compute_fans",
@@ -114,8 +124,10 @@ __all__ = [
     "lecun_normal",
     "lecun_uniform",
     "nn",
+    "ones",
     "orthogonal",
     "propagation",
     "standard_uniform",
     "theory",
+    "zeros",
 ]

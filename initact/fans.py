@@ -27,7 +27,10 @@ __all__ = ["compute_fans", "validate_shape"]
 
 
 def validate_shape(shape: object, *, name: str = "shape", min_rank: int = 2) -> tuple[int, ...]:
-    """Return ``shape`` as a tuple of positive Python ints, or raise a clear error.
+    """Return ``shape`` as a tuple of non-negative Python ints, or raise a clear error.
+
+    A dimension may be 0, as Keras allows: an empty kernel, whose fans the
+    initializers read through their ``max(1, n)`` guard.
 
     >>> validate_shape((3, 4))
     (3, 4)
@@ -40,7 +43,7 @@ def validate_shape(shape: object, *, name: str = "shape", min_rank: int = 2) -> 
         shape = (shape,)
     if isinstance(shape, (str, bytes)) or not isinstance(shape, Sequence):
         raise TypeError(
-            f"{name} must be a tuple or list of positive integers, got {type(shape).__name__}"
+            f"{name} must be a tuple or list of non-negative integers, got {type(shape).__name__}"
         )
     dims = []
     for dim in shape:
@@ -49,8 +52,10 @@ def validate_shape(shape: object, *, name: str = "shape", min_rank: int = 2) -> 
                 f"{name} must contain only integers, got {dim!r} ({type(dim).__name__}) in "
                 f"{tuple(shape)!r}"
             )
-        if dim < 1:
-            raise ValueError(f"{name} must contain only positive integers, got {tuple(shape)!r}")
+        if dim < 0:
+            raise ValueError(
+                f"{name} must contain only non-negative integers, got {tuple(shape)!r}"
+            )
         dims.append(int(dim))
     if len(dims) < min_rank:
         raise ValueError(

@@ -19,6 +19,21 @@ with Keras 3's semantics exactly:
   - ``"uniform"``: U(-limit, limit) with ``limit = sqrt(3 * scale / n)``,
     since the variance of U(-r, r) is r**2 / 3.
 
+Beside it, what a chapter-11 reader meets in Keras 3, with Keras's semantics:
+``Orthogonal(gain)``, ``Constant(value)`` (presets ``zeros`` and ``ones``),
+``RandomNormal(mean, stddev)``, ``RandomUniform(minval, maxval)`` and
+``TruncatedNormal(mean, stddev)`` (values beyond two ``stddev`` redrawn, and, as
+in Keras, *no* variance correction: the samples' std is about
+``0.88 * stddev``). Every preset is an instance (``he_normal``,
+``orthogonal``, ``zeros``); every class is a frozen dataclass;
+:func:`get_initializer` finds both by name, Keras's and PyTorch's spellings
+included, and builds variants with ``**overrides``.
+
+Zero-size kernels: a dimension may be 0, as in Keras. The result is an empty
+array, and a fan of 0 is read as 1 (the ``max(1, n)`` guard), so
+``variance((0, 5))`` is ``scale / 5`` in ``fan_out`` mode and ``scale / 1``
+in ``fan_in`` mode.
+
 Samples are drawn straight into the output array in the requested dtype,
 in cache-sized chunks, so a float32 kernel never makes a float64 temporary
 and costs about as much as NumPy's own raw sampling (``benchmarks/``).
@@ -31,9 +46,8 @@ allocates anything (see :func:`check_memory`) and refuses, with a
 
 from __future__ import annotations
 
-import difflib
+import dataclasses
 import math
-import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -47,8 +61,12 @@ __all__ = [
     "INITIALIZERS",
     "MEMORY_FRACTION",
     "TRUNCATED_NORMAL_STDDEV",
+    "Constant",
     "Initializer",
     "Orthogonal",
+    "RandomNormal",
+    "RandomUniform",
+    "TruncatedNormal",
     "VarianceScaling",
     "as_generator",
     "available_memory",
@@ -60,8 +78,10 @@ __all__ = [
     "he_uniform",
     "lecun_normal",
     "lecun_uniform",
+    "ones",
     "orthogonal",
     "standard_uniform",
+    "zeros",
 ]
 
 #: Standard deviation of a standard normal truncated to [-2, 2] (Keras's constant).
@@ -140,25 +160,8 @@ def check_memory(nbytes: int, name: str, value: object, what: str) -> None:
         )
 
 
-def as_generator(rng: object, *, name: str = "rng") -> np.random.Generator:
-    """Turn ``rng`` (an int seed, a ``numpy.random.Generator`` or None) into a Generator.
-
-    A Generator is returned as is, so drawing from it advances its state.
-
-    >>> as_generator(0).standard_normal() == as_generator(0).standard_normal()
-    True
-    """
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None:
-        return np.random.default_rng()
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
-        if rng < 0:
-            raise ValueError(f"{name} must be a non-negative integer seed, got {rng}")
-        return np.random.default_rng(int(rng))
-    raise TypeError(
-        f"{name} must be an int seed, a numpy.random.Generator or None, got {type(rng).__name__}"
-    )
+#: Turn ``rng`` (an int seed, a ``numpy.random.Generator`` or None) into a Generator.
+as_generator = _checks.generator
 
 
 def _fill_in_chunks(
@@ -180,6 +183,39 @@ def _fill_in_chunks(
             fill(chunk)
             target[...] = chunk
     return out
+
+
+def _sample(
+    shape: tuple[int, ...], rng: object, dtype: object, kind: str, scale: float, shift: float
+) -> np.ndarray:
+    """``scale * z + shift`` for ``z`` uniform on [0, 1), standard normal, or standard
+    normal redrawn beyond 2 (``kind``), drawn chunk by chunk into the output."""
+    dtype = _checks.float_dtype(dtype)
+    # The output, plus per chunk: a float32 scratch (float16 output), |chunk|,
+    # its mask and the indices to redraw (truncated normal): measured < 1 MiB.
+    check_memory(
+        math.prod(shape) * dtype.itemsize + _SCRATCH_BYTES, "shape", shape, f"a {dtype} array"
+    )
+    gen = as_generator(rng)
+    out = np.empty(shape, dtype=dtype)
+    work = np.dtype(np.float64) if dtype == np.float64 else np.dtype(np.float32)
+
+    def fill(chunk: np.ndarray) -> None:
+        if kind == "uniform":
+            gen.random(out=chunk, dtype=chunk.dtype)  # [0, 1)
+        else:
+            gen.standard_normal(out=chunk, dtype=chunk.dtype)
+        if kind == "truncated_normal":  # redraw what falls beyond 2 standard deviations
+            redraw = np.flatnonzero(np.abs(chunk) > 2.0)
+            while redraw.size:
+                fresh = gen.standard_normal(redraw.size, dtype=chunk.dtype)
+                chunk[redraw] = fresh
+                redraw = redraw[np.abs(fresh) > 2.0]
+        chunk *= scale
+        if shift:
+            chunk += shift
+
+    return _fill_in_chunks(out, fill, work)
 
 
 class Initializer:
@@ -297,64 +333,33 @@ class VarianceScaling(Initializer):
         self, shape: Sequence[int], rng: object = None, dtype: object = np.float32
     ) -> np.ndarray:
         shape = validate_shape(shape)
-        dtype = _checks.float_dtype(dtype)
-        # The output, plus per chunk: a float32 scratch (float16 output), |chunk|,
-        # its mask and the indices to redraw (truncated normal): measured < 1 MiB.
-        check_memory(
-            math.prod(shape) * dtype.itemsize + _SCRATCH_BYTES, "shape", shape, f"a {dtype} array"
-        )
-        gen = as_generator(rng)
-        out = np.empty(shape, dtype=dtype)
-        work = np.dtype(np.float64) if dtype == np.float64 else np.dtype(np.float32)
-
         if self.distribution == "uniform":
-            limit = self.limit(shape)
-
-            def fill(chunk: np.ndarray) -> None:
-                gen.random(out=chunk, dtype=chunk.dtype)  # [0, 1)
-                chunk *= 2.0 * limit
-                chunk -= limit
-
-        elif self.distribution == "untruncated_normal":
-            std = self.stddev(shape)
-
-            def fill(chunk: np.ndarray) -> None:
-                gen.standard_normal(out=chunk, dtype=chunk.dtype)
-                chunk *= std
-
-        else:  # truncated_normal: redraw what falls beyond 2 standard deviations
-            std = self.stddev(shape)
-
-            def fill(chunk: np.ndarray) -> None:
-                gen.standard_normal(out=chunk, dtype=chunk.dtype)
-                redraw = np.flatnonzero(np.abs(chunk) > 2.0)
-                while redraw.size:
-                    fresh = gen.standard_normal(redraw.size, dtype=chunk.dtype)
-                    chunk[redraw] = fresh
-                    redraw = redraw[np.abs(fresh) > 2.0]
-                chunk *= std
-
-        return _fill_in_chunks(out, fill, work)
+            limit = self.limit(shape)  # U(-limit, limit) = 2 limit U[0, 1) - limit
+            return _sample(shape, rng, dtype, "uniform", 2.0 * limit, -limit)
+        kind = "normal" if self.distribution == "untruncated_normal" else "truncated_normal"
+        return _sample(shape, rng, dtype, kind, self.stddev(shape), 0.0)
 
 
 @dataclass(frozen=True)
 class Orthogonal(Initializer):
-    """A (semi-)orthogonal matrix times ``gain`` (Saxe et al. 2013).
+    """A (semi-)orthogonal matrix times ``gain`` (Saxe et al. 2013); Keras's ``Orthogonal``.
 
     The kernel is viewed as a matrix of ``prod(shape[:-1])`` rows and
     ``shape[-1]`` columns (Keras's convention); its rows or its columns,
     whichever are fewer, are orthonormal. A product of such matrices keeps
     every singular value at 1, so a deep *linear* network neither shrinks nor
-    grows its signal in any direction.
+    grows its signal in any direction. The preset :data:`orthogonal` has gain 1.
 
     The QR factorisation runs in float64 and holds up to about five float64
     copies of the matrix at once (measured: 3.5 to 4.5); a call whose five
     copies would take more than :data:`MEMORY_FRACTION` of the memory
     available raises a ValueError naming ``shape`` before allocating.
 
-    >>> w = Orthogonal()((4, 4), rng=0)
+    >>> w = orthogonal((4, 4), rng=0)
     >>> bool(np.allclose(w.T @ w, np.eye(4), atol=1e-6))
     True
+    >>> Orthogonal(gain=2.0)((3, 3), rng=0).shape
+    (3, 3)
     """
 
     gain: float = 1.0
@@ -370,6 +375,8 @@ class Orthogonal(Initializer):
         rows, cols = math.prod(shape[:-1]), shape[-1]
         check_memory(5 * 8 * rows * cols, "shape", shape, "the float64 QR factorisation (5 copies)")
         gen = as_generator(rng)
+        if rows * cols == 0:
+            return np.empty(shape, dtype=dtype)  # nothing to orthogonalise
         a = gen.standard_normal((max(rows, cols), min(rows, cols)))
         q, r = np.linalg.qr(a)
         # Fixing the signs by R's diagonal makes Q uniformly (Haar) distributed.
@@ -379,13 +386,122 @@ class Orthogonal(Initializer):
         return (self.gain * q).reshape(shape).astype(dtype, copy=False)
 
 
-def orthogonal(gain: float = 1.0) -> Orthogonal:
-    """An orthogonal initializer with the given ``gain`` (Saxe et al. 2013).
+@dataclass(frozen=True)
+class Constant(Initializer):
+    """Every weight equal to ``value``; Keras's ``Constant`` (presets :data:`zeros`, :data:`ones`).
 
-    >>> orthogonal(gain=2.0)
-    Orthogonal(gain=2.0)
+    What symmetry breaking is about: every unit of a layer whose kernel is
+    constant computes the same thing, gets the same gradient, and stays a copy
+    of its neighbours forever.
+
+    >>> Constant(0.5)((2, 3))
+    array([[0.5, 0.5, 0.5],
+           [0.5, 0.5, 0.5]], dtype=float32)
+    >>> zeros((2, 2), dtype=np.float64).sum()
+    np.float64(0.0)
     """
-    return Orthogonal(gain=gain)
+
+    value: float = 0.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "value", _checks.real(self.value, "value"))
+
+    def __call__(
+        self, shape: Sequence[int], rng: object = None, dtype: object = np.float32
+    ) -> np.ndarray:
+        shape = validate_shape(shape)
+        dtype = _checks.float_dtype(dtype)
+        check_memory(math.prod(shape) * dtype.itemsize, "shape", shape, f"a {dtype} array")
+        as_generator(rng)  # checked like everywhere, though nothing is drawn
+        return np.full(shape, self.value, dtype=dtype)
+
+
+@dataclass(frozen=True)
+class RandomNormal(Initializer):
+    """``N(mean, stddev**2)``, with no reference to the fans; Keras's ``RandomNormal``.
+
+    Keras's defaults: ``mean=0.0``, ``stddev=0.05``. The fixed scale is what
+    Equation 11-1 replaces: right for one width, too small or too large for others.
+
+    >>> w = RandomNormal(stddev=0.05)((1000, 100), rng=0)
+    >>> round(float(w.std()), 3)
+    0.05
+    """
+
+    mean: float = 0.0
+    stddev: float = 0.05
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "mean", _checks.real(self.mean, "mean"))
+        object.__setattr__(self, "stddev", _checks.real(self.stddev, "stddev", at_least=0))
+
+    def __call__(
+        self, shape: Sequence[int], rng: object = None, dtype: object = np.float32
+    ) -> np.ndarray:
+        shape = validate_shape(shape)
+        return _sample(shape, rng, dtype, "normal", self.stddev, self.mean)
+
+
+@dataclass(frozen=True)
+class TruncatedNormal(Initializer):
+    """``N(mean, stddev**2)`` with values beyond ``mean ± 2 stddev`` redrawn; Keras's.
+
+    As in Keras 3, ``stddev`` is *not* corrected for the truncation (unlike
+    :class:`VarianceScaling`'s ``"truncated_normal"``, which divides by
+    :data:`TRUNCATED_NORMAL_STDDEV`): the samples' standard deviation is about
+    ``0.8796 * stddev``. Keras's defaults: ``mean=0.0``, ``stddev=0.05``.
+
+    >>> w = TruncatedNormal(stddev=1.0)((1000, 100), rng=0)
+    >>> float(np.abs(w).max()) <= 2.0, round(float(w.std()), 2)
+    (True, 0.88)
+    """
+
+    mean: float = 0.0
+    stddev: float = 0.05
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "mean", _checks.real(self.mean, "mean"))
+        object.__setattr__(self, "stddev", _checks.real(self.stddev, "stddev", at_least=0))
+
+    def __call__(
+        self, shape: Sequence[int], rng: object = None, dtype: object = np.float32
+    ) -> np.ndarray:
+        shape = validate_shape(shape)
+        return _sample(shape, rng, dtype, "truncated_normal", self.stddev, self.mean)
+
+
+@dataclass(frozen=True)
+class RandomUniform(Initializer):
+    """``U[minval, maxval)``, with no reference to the fans; Keras's ``RandomUniform``.
+
+    Keras's defaults: ``minval=-0.05``, ``maxval=0.05``.
+
+    >>> w = RandomUniform(-1.0, 1.0)((3, 4), rng=0)
+    >>> bool(w.min() >= -1.0 and w.max() < 1.0)
+    True
+    """
+
+    minval: float = -0.05
+    maxval: float = 0.05
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "minval", _checks.real(self.minval, "minval"))
+        object.__setattr__(self, "maxval", _checks.real(self.maxval, "maxval"))
+        if self.minval > self.maxval:
+            raise ValueError(
+                f"minval must be <= maxval, got minval={self.minval!r}, maxval={self.maxval!r}"
+            )
+
+    def __call__(
+        self, shape: Sequence[int], rng: object = None, dtype: object = np.float32
+    ) -> np.ndarray:
+        shape = validate_shape(shape)
+        width = self.maxval - self.minval
+        if not math.isfinite(width):
+            raise ValueError(
+                f"maxval - minval must be a finite width, got {self.maxval!r} - {self.minval!r}"
+            )
+        return _sample(shape, rng, dtype, "uniform", width, self.minval)
 
 
 # Table 11-1 as initializers. The uniform ones give the book's Equation 11-1.
@@ -398,7 +514,15 @@ lecun_normal = VarianceScaling(1.0, "fan_in", "truncated_normal")
 #: Glorot & Bengio's "standard" U[-1/sqrt(n), 1/sqrt(n)], PyTorch's default for
 #: ``nn.Linear``: variance 1/(3 fan_in), so each linear layer shrinks the signal by 3.
 standard_uniform = VarianceScaling(1.0 / 3.0, "fan_in", "uniform")
+#: Saxe et al.'s orthogonal initialization with gain 1 (``Orthogonal(gain)`` for others).
+orthogonal = Orthogonal()
+#: Every weight 0: Keras's ``Zeros``, the usual bias initializer.
+zeros = Constant(0.0)
+#: Every weight 1: Keras's ``Ones``.
+ones = Constant(1.0)
 
+# Every name get_initializer knows, to the instance it stands for. A class's own
+# name gives the class with its defaults, so overrides build any variant.
 _PRESETS: dict[str, Initializer] = {
     "glorot_uniform": glorot_uniform,
     "glorot_normal": glorot_normal,
@@ -407,40 +531,88 @@ _PRESETS: dict[str, Initializer] = {
     "lecun_uniform": lecun_uniform,
     "lecun_normal": lecun_normal,
     "standard_uniform": standard_uniform,
-    "orthogonal": Orthogonal(),
+    "orthogonal": orthogonal,
+    "zeros": zeros,
+    "ones": ones,
+    "constant": Constant(),
+    "random_normal": RandomNormal(),
+    "random_uniform": RandomUniform(),
+    "truncated_normal": TruncatedNormal(),
+    "variance_scaling": VarianceScaling(),
 }
-# PyTorch's names. They map to the Keras semantics above (a *truncated* normal),
-# whereas torch.nn.init.kaiming_normal_ draws an untruncated one.
+# PyTorch's names (torch.nn.init, with or without the trailing "_"). They map to
+# the Keras semantics above (a *truncated* normal), whereas
+# torch.nn.init.kaiming_normal_ draws an untruncated one.
 _ALIASES = {
     "xavier_uniform": "glorot_uniform",
     "xavier_normal": "glorot_normal",
     "kaiming_uniform": "he_uniform",
     "kaiming_normal": "he_normal",
 }
-#: Every name :func:`get_initializer` accepts.
+#: Every name :func:`get_initializer` accepts (case, ``-``, ``_`` and spaces
+#: aside, so Keras class names such as ``"HeNormal"`` work too).
 INITIALIZERS = tuple(_PRESETS) + tuple(_ALIASES)
+_LOOKUP: dict[str, str] = _checks.normalised_table(
+    {**{name: name for name in _PRESETS}, **_ALIASES}
+)
 
 
-def get_initializer(name: str | Initializer) -> Initializer:
-    """Look an initializer up by name (an :class:`Initializer` passes through).
+def get_initializer(name: str | Initializer, **overrides: object) -> Initializer:
+    """An initializer by name, or a variant of it with some fields overridden.
+
+    Names are the presets (``"he_normal"``, ``"orthogonal"``, ``"zeros"``...),
+    Keras's class names (``"HeNormal"``, ``"GlorotUniform"``, ``"RandomNormal"``,
+    ``"TruncatedNormal"``, ``"Constant"``, ``"VarianceScaling"``) and PyTorch's
+    ``xavier_*``/``kaiming_*`` (a trailing ``_`` is fine): case, ``-``, ``_`` and
+    spaces are ignored, the same rule as :func:`initact.get_activation`.
+    ``overrides`` replace fields of the named initializer (``scale``, ``mode``,
+    ``distribution``, ``gain``, ``value``, ``mean``, ``stddev``...). An
+    :class:`Initializer` instance passes through unchanged (no overrides).
+    Seeds are given at call time: ``init(shape, rng=seed)``.
 
     >>> get_initializer("kaiming_uniform")
     VarianceScaling(scale=2.0, mode='fan_in', distribution='uniform')
+    >>> get_initializer("HeNormal", mode="fan_avg")
+    VarianceScaling(scale=2.0, mode='fan_avg', distribution='truncated_normal')
+    >>> get_initializer("Constant", value=0.1), get_initializer("orthogonal", gain=2.0)
+    (Constant(value=0.1), Orthogonal(gain=2.0))
     >>> get_initializer("he_unifrom")
     Traceback (most recent call last):
     ...
     ValueError: unknown initializer 'he_unifrom' (did you mean 'he_uniform'?); valid names: ...
     """
     if isinstance(name, Initializer):
+        if overrides:
+            raise TypeError(
+                f"get_initializer got an Initializer instance {name!r} and overrides "
+                f"{sorted(overrides)}; pass a name to build a variant with overrides"
+            )
         return name
     if not isinstance(name, str):
         raise TypeError(
             f"initializer must be a name (str) or an Initializer, got {type(name).__name__}"
         )
-    key = name.strip().lower()
-    key = _ALIASES.get(key, key)
-    if key in _PRESETS:
-        return _PRESETS[key]
-    close = difflib.get_close_matches(name.strip().lower(), INITIALIZERS, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    raise ValueError(f"unknown initializer {name!r}{hint}; valid names: {', '.join(INITIALIZERS)}")
+    key = _LOOKUP.get(_checks.normalise_name(name))
+    if key is None:
+        hint = _checks.did_you_mean(name, INITIALIZERS)
+        raise ValueError(
+            f"unknown initializer {name!r}{hint}; valid names: {', '.join(INITIALIZERS)} "
+            "(case, '-', '_' and spaces are ignored, so Keras class names such as 'HeNormal' "
+            "work too)"
+        )
+    base = _PRESETS[key]
+    if not overrides:
+        return base
+    if "seed" in overrides:
+        raise TypeError(
+            f"initializer {key!r} takes no seed=: initact draws when called, so pass the "
+            "seed there, init(shape, rng=seed)"
+        )
+    accepted = [f.name for f in dataclasses.fields(base)]
+    unexpected = sorted(set(overrides) - set(accepted))
+    if unexpected:
+        raise TypeError(
+            f"initializer {key!r} does not take parameter(s) {', '.join(unexpected)}; "
+            f"it accepts: {', '.join(accepted)}"
+        )
+    return dataclasses.replace(base, **overrides)

@@ -193,7 +193,7 @@ def test_default_dtype_is_float32():
     assert initact.he_normal((10, 10), rng=0).dtype == np.float32
 
 
-@pytest.mark.parametrize("init", [initact.he_normal, initact.glorot_uniform, initact.orthogonal()])
+@pytest.mark.parametrize("init", [initact.he_normal, initact.glorot_uniform, initact.orthogonal])
 def test_same_seed_same_array_and_generators_advance(init):
     a = init((70, 90), rng=42)
     b = init((70, 90), rng=42)
@@ -214,7 +214,7 @@ def test_large_kernels_span_several_chunks_without_repeating():
 @pytest.mark.parametrize("shape", [(64, 64), (100, 30), (30, 100), (3, 3, 16, 32)])
 def test_orthogonal_rows_or_columns_are_orthonormal(shape):
     gain = 1.5
-    w = initact.orthogonal(gain=gain)(shape, rng=0, dtype=np.float64)
+    w = initact.Orthogonal(gain=gain)(shape, rng=0, dtype=np.float64)
     assert w.shape == shape
     m = w.reshape(-1, shape[-1])
     gram = m.T @ m if m.shape[0] >= m.shape[1] else m @ m.T
@@ -227,7 +227,7 @@ def test_product_of_orthogonal_matrices_keeps_every_singular_value():
     gen = np.random.default_rng(0)
     ortho, gauss = np.eye(n), np.eye(n)
     for _ in range(depth):
-        ortho = ortho @ initact.orthogonal()((n, n), rng=gen, dtype=np.float64)
+        ortho = ortho @ initact.orthogonal((n, n), rng=gen, dtype=np.float64)
         gauss = gauss @ (gen.standard_normal((n, n)) / math.sqrt(n))
     s_ortho = np.linalg.svd(ortho, compute_uv=False)
     s_gauss = np.linalg.svd(gauss, compute_uv=False)
@@ -239,3 +239,170 @@ def test_repr_is_readable_and_reconstructs():
     init = VarianceScaling(2.0, "fan_avg", "uniform")
     assert repr(init) == "VarianceScaling(scale=2.0, mode='fan_avg', distribution='uniform')"
     assert eval(repr(init), {"VarianceScaling": VarianceScaling}) == init
+
+
+# --- Keras's plain initializers ---------------------------------------------------
+
+
+N_PLAIN = 200_000
+
+
+@pytest.mark.parametrize(("mean", "stddev"), [(0.0, 0.05), (3.0, 2.0)])
+def test_random_normal_has_the_given_mean_and_stddev(mean, stddev):
+    w = initact.RandomNormal(mean, stddev)((400, 500), rng=1, dtype=np.float64).ravel()
+    assert abs(w.mean() - mean) < Z * stddev / math.sqrt(N_PLAIN)
+    # A normal's kurtosis is 3: the sample variance has standard error s2 sqrt(2 / n).
+    assert abs(w.var() - stddev**2) < Z * stddev**2 * math.sqrt(2 / N_PLAIN)
+
+
+def test_truncated_normal_is_redrawn_beyond_two_stddevs_and_not_rescaled():
+    mean, stddev = 1.0, 0.5
+    w = initact.TruncatedNormal(mean, stddev)((400, 500), rng=2, dtype=np.float64).ravel()
+    assert np.all(np.abs(w - mean) <= A * stddev)
+    # Keras applies no correction: the variance is TRUNC_VAR (about 0.774) times stddev^2,
+    # not stddev^2 as VarianceScaling's truncated normal would give.
+    target = TRUNC_VAR * stddev**2
+    assert abs(w.var() - target) < Z * target * math.sqrt(
+        (KURTOSIS["truncated_normal"] - 1) / N_PLAIN
+    )
+    assert abs(w.mean() - mean) < Z * math.sqrt(target / N_PLAIN)
+
+
+def test_random_uniform_spans_minval_to_maxval():
+    lo, hi = -0.3, 0.7
+    w = initact.RandomUniform(lo, hi)((400, 500), rng=3, dtype=np.float64).ravel()
+    assert w.min() >= lo and w.max() < hi
+    assert abs(w.mean() - (lo + hi) / 2) < Z * (hi - lo) / math.sqrt(12 * N_PLAIN)
+    # A tenth of the range holds a tenth of the samples, at each end.
+    for edge in (lo, hi - 0.1):
+        share = np.mean((w >= edge) & (w < edge + 0.1))
+        assert abs(share - 0.1) < Z * math.sqrt(0.1 * 0.9 / N_PLAIN)
+
+
+def test_constants_zeros_and_ones():
+    np.testing.assert_array_equal(initact.zeros((2, 3)), np.zeros((2, 3), dtype=np.float32))
+    np.testing.assert_array_equal(initact.ones((2, 3), dtype=np.float64), np.ones((2, 3)))
+    w = initact.Constant(0.25)((3, 3, 2, 4), dtype=np.float16)
+    assert w.dtype == np.float16 and np.all(w == 0.25)
+
+
+def test_keras_defaults_of_the_plain_initializers():
+    # Keras 3's documented defaults (keras.initializers.RandomNormal etc.).
+    assert (initact.RandomNormal().mean, initact.RandomNormal().stddev) == (0.0, 0.05)
+    assert (initact.TruncatedNormal().mean, initact.TruncatedNormal().stddev) == (0.0, 0.05)
+    assert (initact.RandomUniform().minval, initact.RandomUniform().maxval) == (-0.05, 0.05)
+    assert initact.Constant().value == 0.0
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "word"),
+    [
+        (lambda: initact.RandomNormal(stddev=-1.0), ValueError, "stddev"),
+        (lambda: initact.RandomNormal(mean=math.nan), ValueError, "mean"),
+        (lambda: initact.TruncatedNormal(stddev="0.1"), TypeError, "stddev"),
+        (lambda: initact.RandomUniform(1.0, -1.0), ValueError, "minval"),
+        (lambda: initact.RandomUniform(-1e308, 1e308)((2, 2)), ValueError, "maxval"),
+        (lambda: initact.Constant(math.inf), ValueError, "value"),
+        (lambda: initact.Constant(1j), TypeError, "value"),
+        (lambda: initact.zeros((2, 2), rng=1.5), TypeError, "rng"),
+        (lambda: initact.ones((2, 2), dtype=np.int32), TypeError, "dtype"),
+        (lambda: initact.zeros((100_000, 100_000, 100)), ValueError, "shape"),
+    ],
+)
+def test_plain_initializers_refuse_bad_arguments_by_name(make, error, word):
+    with pytest.raises(error, match=word):
+        make()
+
+
+# --- zero-size kernels, as Keras handles them -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "init",
+    [
+        initact.he_normal,
+        initact.glorot_uniform,
+        initact.orthogonal,
+        initact.zeros,
+        initact.RandomNormal(),
+        initact.TruncatedNormal(),
+        initact.RandomUniform(),
+    ],
+    ids=repr,
+)
+@pytest.mark.parametrize("shape", [(0, 5), (5, 0), (3, 3, 0, 8)])
+def test_zero_size_kernels_are_empty_arrays(init, shape):
+    w = init(shape, rng=0, dtype=np.float64)
+    assert w.shape == shape and w.dtype == np.float64 and w.size == 0
+
+
+def test_an_empty_fan_is_read_as_one():
+    # compute_fans reports the 0, as Keras's compute_fans does; the variance divides
+    # by max(1, n), so it stays finite.
+    assert compute_fans((0, 5)) == (0, 5)
+    assert compute_fans((3, 3, 0, 8)) == (0, 72)
+    assert initact.he_normal.variance((0, 5)) == 2.0  # fan_in 0 -> 1
+    assert VarianceScaling(2.0, "fan_out").variance((0, 5)) == 2.0 / 5
+    assert initact.glorot_uniform.limit((0, 4)) == math.sqrt(3 / 2)  # fan_avg 2
+    with pytest.raises(ValueError, match="shape"):
+        initact.he_normal((-1, 5))
+
+
+# --- lookup by name: one rule with get_activation ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "preset"),
+    [
+        ("he_normal", "he_normal"),
+        ("HeNormal", "he_normal"),
+        ("he-normal", "he_normal"),
+        ("kaiming_normal_", "he_normal"),
+        ("XavierUniform", "glorot_uniform"),
+        ("GlorotUniform", "glorot_uniform"),
+        ("LecunNormal", "lecun_normal"),
+        ("Orthogonal", "orthogonal"),
+        ("Zeros", "zeros"),
+        ("ones", "ones"),
+    ],
+)
+def test_names_resolve_to_the_preset_itself(name, preset):
+    assert initact.get_initializer(name) is getattr(initact, preset)
+
+
+def test_every_name_is_an_initializer_instance_and_every_preset_is_callable():
+    for name in initact.INITIALIZERS:
+        init = initact.get_initializer(name)
+        assert isinstance(init, initact.Initializer)
+        assert init((2, 3), rng=0).shape == (2, 3)
+    # The presets are all of one kind: instances, called with a shape.
+    assert initact.orthogonal((4, 4), rng=0).shape == (4, 4)
+
+
+def test_overrides_build_a_variant_without_touching_the_preset():
+    init = initact.get_initializer("HeNormal", mode="fan_avg", distribution="uniform")
+    assert init == VarianceScaling(2.0, "fan_avg", "uniform")
+    assert initact.he_normal == VarianceScaling(2.0, "fan_in", "truncated_normal")
+    assert initact.get_initializer("RandomNormal", stddev=1.0) == initact.RandomNormal(0.0, 1.0)
+    assert initact.get_initializer("constant", value=0.3)((1, 2)).tolist() == [
+        [np.float32(0.3)] * 2
+    ]
+    assert initact.get_initializer("orthogonal", gain=2.0) == initact.Orthogonal(2.0)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "words"),
+    [
+        (lambda: initact.get_initializer("he_normal", gain=2.0), TypeError, ["gain", "scale"]),
+        (lambda: initact.get_initializer("he_normal", seed=0), TypeError, ["seed", "rng"]),
+        (lambda: initact.get_initializer("he_normal", scale=-1.0), ValueError, ["scale"]),
+        (lambda: initact.get_initializer(initact.he_normal, scale=1.0), TypeError, ["overrides"]),
+        (lambda: initact.get_initializer("HeNormel"), ValueError, ["'he_normal'"]),
+        (lambda: initact.get_initializer(None), TypeError, ["initializer"]),
+    ],
+)
+def test_lookup_errors_name_the_parameter(call, error, words):
+    with pytest.raises(error) as info:
+        call()
+    for word in words:
+        assert word in str(info.value)
