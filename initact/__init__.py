@@ -69,8 +69,9 @@ from .initializers import (
 
 __version__ = "0.1.0"
 
-# Imported on first access (PEP 562): they pull in matplotlib and ipywidgets.
-_LAZY_SUBMODULES = ("plotting", "widgets")
+# Imported on first access (PEP 562): plotting and widgets pull in matplotlib and ipywidgets
+# when used; experiments is only what the explorers compute.
+_LAZY_SUBMODULES = ("experiments", "plotting", "widgets")
 
 
 def __getattr__(name: str) -> object:

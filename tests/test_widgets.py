@@ -1,15 +1,12 @@
-"""Tests of initact.widgets and initact.plotting.explore, without a browser.
+"""Tests of initact.widgets, the explorers' wiring, without a browser.
 
 ipywidgets runs headless: widgets are created and their values set in plain
-Python, and the explorer redraws as it would in JupyterLab. Expected values
-come from closed forms (ReLU and the identity have exact Gaussian moments),
-from the sampling argument written next to each statistical test, or from the
-widgets' own documented ranges. The last section asserts the claims of the
-book chapter book/06_explore.md, computed directly with initact.
+Python, and the explorer redraws as it would in JupyterLab. What the explorers
+compute is tested in tests/test_experiments.py; here, that a control reaches the
+experiment, that the figure and its PNG follow, and the controls' documented ranges.
 """
 
 import base64
-import math
 import subprocess
 import sys
 
@@ -17,26 +14,12 @@ import matplotlib
 import numpy as np
 import pytest
 
-import initact.widgets as widgets
-from initact.initializers import Orthogonal, VarianceScaling
-from initact.widgets import (
-    DEPTH_INITIALIZERS,
-    DYING_RELU_SIZES,
-    DepthExplorer,
-    DyingReluExplorer,
-    depth_experiment,
-    depth_explorer,
-    dying_relu_experiment,
-    dying_relu_explorer,
-    initializer_scale,
-    render_depth,
-    render_dying_relu,
-    scaled_initializer,
-)
+import initact.experiments as experiments
+from initact.activations import ACTIVATIONS
+from initact.experiments import DEPTH_INITIALIZERS, initializer_scale
+from initact.widgets import DepthExplorer, DyingReluExplorer, depth_explorer, dying_relu_explorer
 
 matplotlib.use("Agg")
-
-RELU_VAR = 0.5 - 1 / (2 * math.pi)  # Var[relu(z)] for z ~ N(0, 1): E[f^2] - E[f]^2
 
 
 def png_of(explorer) -> bytes:
@@ -76,150 +59,20 @@ def test_importing_widgets_needs_numpy_only():
     assert result.stdout.strip() == "[]"
 
 
-# --------------------------------------------------------------------------- initializers
-
-
-@pytest.mark.parametrize("preset", ["glorot_uniform", "he_normal", "lecun_uniform", "he_uniform"])
-def test_scaled_initializer_keeps_mode_and_distribution(preset):
-    original = widgets.get_initializer(preset)
-    init = scaled_initializer(preset, 3.0)
-    assert isinstance(init, VarianceScaling)
-    assert (init.scale, init.mode, init.distribution) == (3.0, original.mode, original.distribution)
-    # Variance scale / n for a square kernel, whatever the mode.
-    assert init.variance((50, 50)) == pytest.approx(3.0 / 50)
-
-
-def test_scaled_orthogonal_has_gain_sqrt_scale():
-    init = scaled_initializer("orthogonal", 4.0)
-    assert isinstance(init, Orthogonal)
-    w = init((30, 30), rng=0)
-    # A square orthogonal matrix times g: W^T W = g^2 I = scale I.
-    np.testing.assert_allclose(w.T @ w, 4.0 * np.eye(30), atol=1e-5)
-    assert initializer_scale(init) == pytest.approx(4.0)
-
-
-def test_preset_scales_are_table_11_1():
-    expected = {"glorot_uniform": 1, "he_normal": 2, "lecun_normal": 1, "standard_uniform": 1 / 3}
-    for name, scale in expected.items():
-        assert initializer_scale(name) == pytest.approx(scale)
-    assert scaled_initializer("he_normal") is widgets.get_initializer("he_normal")
-
-
-# --------------------------------------------------------------------------- depth: theory
-
-
-@pytest.mark.parametrize("init", ["glorot_uniform", "he_normal", "standard_uniform"])
-def test_relu_theory_is_the_closed_form(init):
-    scale = initializer_scale(init)
-    exp = depth_experiment("relu", init, depth=6, width=20)
-    layers = np.arange(1, 7)
-    # Layer 1 sees standard normal inputs: q1 = scale * E[x^2] = scale. Each ReLU
-    # layer after that multiplies q by scale * 1/2 (E[relu(z)^2] = q / 2).
-    q = scale * (scale / 2) ** (layers - 1)
-    np.testing.assert_allclose(exp.theory_q, q, rtol=1e-10)
-    np.testing.assert_allclose(exp.theory_std, np.sqrt(q * RELU_VAR), rtol=1e-9)
-
-
-def test_identity_theory_multiplies_by_scale():
-    exp = depth_experiment("identity", "lecun_normal", scale=0.5, depth=4, width=20)
-    np.testing.assert_allclose(exp.theory_q, 0.5 ** np.arange(1, 5), rtol=1e-12)
-    np.testing.assert_allclose(exp.theory_std, np.sqrt(exp.theory_q), rtol=1e-9)
-
-
-@pytest.mark.parametrize("init", ["he_normal", "glorot_uniform"])
-def test_relu_simulation_averages_to_theory(init):
-    # For ReLU the theory is the exact expectation of the measured q at any width:
-    # E[z^2 | h] = Var[W] ||h||^2 and, z being symmetric, E[relu(z)^2] = E[z^2] / 2.
-    # One network wanders around it (its samples become nearly parallel with
-    # depth, so the batch average does not tame the width-N noise); the mean over
-    # R independent networks has standard error sd / sqrt(R). 4 of them: a false
-    # alarm in about 1e-4 of seed choices, for a roughly normal mean of 40 runs.
-    seeds = range(40)
-    runs = [depth_experiment("relu", init, depth=6, seed=s) for s in seeds]
-    ratios = np.array([run.measured_q / run.theory_q for run in runs])
-    mean = ratios.mean(axis=0)
-    stderr = ratios.std(axis=0, ddof=1) / math.sqrt(len(seeds))
-    assert np.all(np.abs(mean - 1) < 4 * stderr + 1e-12)
-    # The check has teeth: taking E[f^2] (= q/2) as the overlay is off by 2.
-    assert np.all(np.abs(mean / 0.5 - 1) > 4 * stderr / 0.5)
-
-
-def test_selu_lecun_wide_network_stays_at_the_fixed_point():
-    # Klambauer et al.: with LeCun normal weights q = 1 is SELU's fixed point,
-    # E[selu] = 0, Var = 1. At width 400 each layer's q has a relative standard
-    # error of about sqrt(2 / 400) = 0.07 per network (nearly parallel samples);
-    # 10 layers in, a run stays within 5 of those of 1.
-    exp = depth_experiment("selu", "lecun_normal", depth=10, width=400, n_samples=200)
-    np.testing.assert_allclose(exp.theory_q, 1.0, rtol=1e-9)
-    np.testing.assert_allclose(exp.theory_std, 1.0, rtol=1e-9)
-    assert np.all(np.abs(exp.measured_q - 1) < 5 * math.sqrt(2 / 400))
-
-
-def test_depth_experiment_rejects_bad_input():
-    with pytest.raises(ValueError, match="depth"):
-        depth_experiment(depth=0)
-    with pytest.raises(TypeError, match="width"):
-        depth_experiment(width=10.5)
-    with pytest.raises(ValueError, match="scale"):
-        depth_experiment(scale=-1.0)
-    with pytest.raises(ValueError, match="unknown initializer"):
-        depth_experiment(initializer="he_nromal")
-    with pytest.raises(ValueError, match="activation"):
-        depth_experiment(activation="relux")
-    with pytest.raises(TypeError, match="initializer"):
-        depth_experiment(initializer=VarianceScaling(2.0))
-
-
-# --------------------------------------------------------------------------- depth: figure
-
-
-def test_render_depth_draws_measured_and_theory_per_layer():
-    fig = render_depth("relu", "glorot_uniform", depth=12, width=30, seed=3)
-    exp = depth_experiment("relu", "glorot_uniform", depth=12, width=30, seed=3)
-    solid, dashed = measured_lines(fig), theory_lines(fig)
-    assert len(solid) == 2 and len(dashed) == 2
-    for line in solid + dashed:
-        np.testing.assert_array_equal(line.get_xdata(), np.arange(1, 13))
-    np.testing.assert_allclose(solid[0].get_ydata(), np.sqrt(exp.measured_q))
-    q = 0.5 ** np.arange(12)  # scale 1: q1 = 1, then halved per ReLU layer
-    np.testing.assert_allclose(dashed[0].get_ydata(), np.sqrt(q), rtol=1e-9)
-    np.testing.assert_allclose(dashed[1].get_ydata(), np.sqrt(q * RELU_VAR), rtol=1e-9)
-    assert fig.get_suptitle() == "relu, glorot_uniform with scale=1: 12 layers of 30 units"
-    left = fig.axes[0]
-    legend = [t.get_text() for t in left.get_legend().get_texts()]
-    # Ten layers, evenly spaced from the first to the last (np.linspace(1, 12, 10), rounded).
-    assert legend == [f"layer {n}" for n in (1, 2, 3, 5, 6, 7, 8, 10, 11, 12)]
-
-
-def test_a_flat_curve_is_not_magnified():
-    fig = render_depth("selu", "lecun_normal", depth=5, width=200)
-    low, high = fig.axes[1].get_ylim()
-    assert high / low >= 4 - 1e-9
-
-
-def test_render_into_a_given_figure_replaces_its_content():
-    from matplotlib.figure import Figure
-
-    fig = Figure()
-    render_depth(depth=3, width=10, fig=fig)
-    render_depth(depth=7, width=10, fig=fig)
-    assert len(fig.axes) == 2
-    assert [line.get_xdata().size for line in measured_lines(fig)] == [7, 7]
-
-
 # --------------------------------------------------------------------------- depth: explorer
 
 
 def test_explorer_controls_are_described_by_name():
     explorer = depth_explorer(depth=3, width=10)
+    assert isinstance(explorer, DepthExplorer)  # the documented return type
     for name, control in explorer.controls.items():
         assert control.description == name
     assert tuple(explorer.controls["initializer"].options) == DEPTH_INITIALIZERS
-    assert tuple(explorer.controls["activation"].options) == widgets.ACTIVATIONS
+    assert tuple(explorer.controls["activation"].options) == ACTIVATIONS
 
 
 def test_moving_the_depth_slider_redraws():
-    explorer = DepthExplorer(depth=10, width=20)
+    explorer = depth_explorer(depth=10, width=20)
     before_png, before_title = png_of(explorer), explorer.figure.get_suptitle()
     explorer.controls["depth"].value = 20
     assert [line.get_xdata().size for line in measured_lines(explorer.figure)] == [20, 20]
@@ -232,11 +85,11 @@ def test_moving_the_depth_slider_redraws():
 
 
 def test_choosing_a_preset_sets_its_scale_and_redraws_once(monkeypatch):
-    explorer = DepthExplorer(depth=4, width=20)
+    explorer = depth_explorer(depth=4, width=20)
     calls = []
-    real = widgets.depth_experiment
+    real = experiments.depth_experiment
     monkeypatch.setattr(
-        widgets, "depth_experiment", lambda *a, **k: calls.append(a) or real(*a, **k)
+        experiments, "depth_experiment", lambda *a, **k: calls.append(a) or real(*a, **k)
     )
     explorer.controls["initializer"].value = "standard_uniform"
     assert explorer.controls["scale"].value == pytest.approx(1 / 3)
@@ -246,7 +99,7 @@ def test_choosing_a_preset_sets_its_scale_and_redraws_once(monkeypatch):
 
 
 def test_the_scale_slider_rescales_the_preset():
-    explorer = DepthExplorer("relu", "he_uniform", depth=4, width=20)
+    explorer = depth_explorer("relu", "he_uniform", depth=4, width=20)
     explorer.controls["scale"].value = 1.0
     init = explorer.experiment.run.initializer
     assert (init.scale, init.mode, init.distribution) == (1.0, "fan_in", "uniform")
@@ -254,24 +107,8 @@ def test_the_scale_slider_rescales_the_preset():
     np.testing.assert_allclose(explorer.experiment.theory_q, 0.5 ** np.arange(4))
 
 
-@pytest.mark.parametrize("activation", widgets.ACTIVATIONS)
-def test_every_activation_has_a_finite_theory_line(activation):
-    for scale in (0.125, 8.0):  # the ends of the scale slider, at its full depth
-        exp = depth_experiment(activation, "lecun_normal", scale, depth=100, width=10, n_samples=5)
-        assert np.all(np.isfinite(exp.theory_q)) and np.all(np.isfinite(exp.theory_std))
-        assert np.all(exp.theory_std >= 0)
-
-
-def test_every_preset_runs_with_its_own_scale():
-    for preset in DEPTH_INITIALIZERS:
-        exp = depth_experiment("tanh", preset, depth=2, width=10, n_samples=10)
-        assert exp.scale == pytest.approx(initializer_scale(preset))
-        # Equal fans: every preset's weights have variance scale / width.
-        w = exp.run.initializer((400, 400), rng=0)
-        # 160,000 draws: a variance has relative s.e. sqrt(2 / N) = 0.0035; 0.02 is ~6 of them.
-        assert float(w.var()) * 400 == pytest.approx(exp.scale, rel=0.02)
-    # The two presets that are not plain Table 11-1 rows, through the widgets.
-    explorer = DepthExplorer("tanh", depth=2, width=10, n_samples=10)
+def test_the_presets_off_table_11_1_run_through_the_widgets():
+    explorer = depth_explorer("tanh", depth=2, width=10, n_samples=10)
     for preset in ("orthogonal", "standard_uniform"):
         explorer.controls["initializer"].value = preset
         assert explorer.error is None, explorer.error
@@ -280,7 +117,7 @@ def test_every_preset_runs_with_its_own_scale():
 
 def test_extreme_settings_stay_finite_and_quiet():
     # The largest scale and depth on the identity: q = 8^100, still finite in float64.
-    explorer = DepthExplorer("identity", "lecun_normal", scale=8.0, depth=100, width=10)
+    explorer = depth_explorer("identity", "lecun_normal", scale=8.0, depth=100, width=10)
     assert explorer.error is None
     assert np.all(np.isfinite(explorer.experiment.measured_q))
     np.testing.assert_allclose(explorer.experiment.theory_q[-1], 8.0**100, rtol=1e-9)
@@ -289,20 +126,20 @@ def test_extreme_settings_stay_finite_and_quiet():
 
 
 def test_an_error_in_a_callback_is_shown_not_lost(monkeypatch):
-    explorer = DepthExplorer(depth=3, width=10)
+    explorer = depth_explorer(depth=3, width=10)
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(widgets, "depth_experiment", broken)
+    monkeypatch.setattr(experiments, "depth_experiment", broken)
     explorer.controls["depth"].value = 4
     assert explorer.error == "RuntimeError: boom"
     assert "boom" in explorer.status.value
 
 
 def test_explorer_text_repr_is_short_and_deterministic():
-    a = DepthExplorer(depth=5, width=20)
-    b = DepthExplorer(depth=5, width=20)
+    a = depth_explorer(depth=5, width=20)
+    b = depth_explorer(depth=5, width=20)
     bundle_a, bundle_b = a._repr_mimebundle_(), b._repr_mimebundle_()
     expected = (
         "DepthExplorer(activation='relu', initializer='he_normal', scale=2, depth=5, "
@@ -326,62 +163,28 @@ def test_explorer_text_repr_is_short_and_deterministic():
 )
 def test_explorer_refuses_values_its_controls_cannot_hold(kwargs, match):
     with pytest.raises(ValueError, match=match):
-        DepthExplorer(**kwargs)
+        depth_explorer(**kwargs)
 
 
 # --------------------------------------------------------------------------- dying ReLU
 
 
-def test_dying_relu_experiment_records_every_epoch():
-    exp = dying_relu_experiment(0.1, epochs=2, seed=1)
-    assert exp.epochs.tolist() == [0, 1, 2]
-    assert exp.dead_fractions.shape == (3, len(DYING_RELU_SIZES) - 2)
-    assert len(exp.history.accuracy) == 2
-    assert 0 <= exp.test_accuracy <= 1
-    # He-initialized ReLUs on standardized inputs: a unit is born dead only if it
-    # is <= 0 on all 1168 images, which at initialization does not happen.
-    assert np.all(exp.dead_fractions[0] == 0)
-
-
-def test_a_diverged_run_says_so():
-    exp = dying_relu_experiment(50.0, epochs=2)
-    assert exp.diverged
-    assert math.isnan(exp.test_accuracy)
-    assert "diverged in epoch 1" in exp.title
-    fig = exp.plot()
-    texts = [t.get_text() for t in fig.axes[1].texts]
-    assert any("diverged" in t for t in texts)
-
-
-def test_render_dying_relu_draws_one_line_per_hidden_layer():
-    fig = render_dying_relu(0.1, epochs=2)
-    lines = fig.axes[0].get_lines()
-    assert [line.get_label() for line in lines] == ["layer 1", "layer 2"]
-    assert all(line.get_xdata().tolist() == [0, 1, 2] for line in lines)
-    assert fig.get_suptitle().startswith("relu, he_normal, SGD with lr=0.1: test accuracy ")
-
-
-def test_dying_relu_experiment_rejects_bad_input():
+def test_dying_relu_explorer_refuses_a_rate_off_its_slider():
     with pytest.raises(ValueError, match="lr"):
-        dying_relu_experiment(0.0)
-    with pytest.raises(ValueError, match="activation"):
-        dying_relu_experiment(0.1, "tanh")
-    with pytest.raises(TypeError, match="epochs"):
-        dying_relu_experiment(0.1, epochs=2.0)
-    with pytest.raises(ValueError, match="lr"):
-        DyingReluExplorer(lr=100.0)
+        dying_relu_explorer(lr=100.0)
 
 
 def test_dying_relu_explorer_caches_each_learning_rate(monkeypatch):
     calls = []
-    real = widgets.dying_relu_experiment
+    real = experiments.dying_relu_experiment
 
     def counting(lr, activation, **kwargs):
         calls.append((activation, lr))
         return real(lr, activation, **kwargs)
 
-    monkeypatch.setattr(widgets, "dying_relu_experiment", counting)
+    monkeypatch.setattr(experiments, "dying_relu_experiment", counting)
     explorer = dying_relu_explorer(lr=0.1, epochs=1)
+    assert isinstance(explorer, DyingReluExplorer)  # the documented return type
     assert explorer.controls["lr"].description == "lr"
     first_png, first_title = png_of(explorer), explorer.figure.get_suptitle()
     explorer.controls["lr"].value = 10**0.2
@@ -395,82 +198,3 @@ def test_dying_relu_explorer_caches_each_learning_rate(monkeypatch):
     assert calls[-1] == ("leaky_relu", 0.1)
     assert len(explorer.cache) == 3
     assert repr(explorer) == "DyingReluExplorer(lr=0.1, activation='leaky_relu', epochs=1, seed=0)"
-
-
-# --------------------------------------------------------------------------- the chapter's claims
-
-
-def test_claim_he_keeps_relu_signal_and_glorot_halves_it():
-    # 06_explore shows depth 30, width 100. The theory lines are exact (closed form);
-    # the simulated Glorot run must sit far below He's: 30 layers of halving is 2^-29
-    # in q, so even a factor-of-4 wander of either run cannot close the gap.
-    he = depth_experiment("relu", "he_normal", depth=30)
-    glorot = depth_experiment("relu", "glorot_uniform", depth=30)
-    assert he.theory_q[-1] == pytest.approx(2.0)
-    assert glorot.theory_q[-1] == pytest.approx(2.0**-29)
-    assert glorot.measured_q[-1] / he.measured_q[-1] < 4 * 2.0**-29 * 4
-
-
-def test_claim_a_large_learning_rate_kills_relus_and_a_small_one_does_not():
-    # 06_explore: lr = 0.1 leaves every unit alive and learns the digits (> 0.9 on
-    # the test set); lr = 10^0.2 (1.58) kills most of the second hidden layer and
-    # the accuracy falls far below it. Over three seeds the large rate either
-    # kills at least half of layer 2 or diverges: it never trains normally.
-    for seed in range(3):
-        small = dying_relu_experiment(0.1, seed=seed)
-        assert np.all(small.dead_fractions == 0)
-        assert small.test_accuracy > 0.9
-        large = dying_relu_experiment(10**0.2, seed=seed)
-        if not large.diverged:
-            assert large.dead_fractions[-1, 1] > 0.5
-            assert large.test_accuracy < 0.5
-
-
-def test_claim_a_single_network_wanders_less_when_wider():
-    # 06_explore: twenty He/ReLU networks, depth 30, at widths 50 and 200.
-    # The sd of log2(measured / theory std) at layer 30 is about sqrt(5 L / n) / (2 ln 2)
-    # for one input (book/03_table_11_1.md), an upper estimate for a batch. An sd from 20
-    # runs has a relative standard error of about 1 / sqrt(2 (20 - 1)) = 0.16; 3 of them
-    # above the estimate would be a real excess. Width 200 must halve it (ratio of estimates: 1/2).
-    spread = {}
-    for width in (50, 200):
-        runs = [
-            depth_experiment("relu", "he_normal", depth=30, width=width, seed=s) for s in range(20)
-        ]
-        log_ratio = [0.5 * math.log2(r.measured_q[-1] / r.theory_q[-1]) for r in runs]
-        spread[width] = float(np.std(log_ratio, ddof=1))
-        estimate = math.sqrt(5 * 30 / width) / (2 * math.log(2))
-        assert spread[width] < estimate * (1 + 3 * 0.16)
-        assert spread[width] > estimate * (1 - 3 * 0.16) / 2  # the batch removes far less than half
-    assert spread[200] < spread[50] * 0.5 * (1 + 3 * 0.16 * math.sqrt(2))
-
-
-def test_claim_all_of_layer_2_dead_means_one_class_for_every_image():
-    # 06_explore: with the whole second layer dead, the network outputs its last bias for
-    # every image, so the test accuracy is the share of one class in the test set. Which
-    # large-rate run gets there is chaotic, so the dead layer is made here on purpose.
-    from initact.diagnostics import dead_units
-    from initact.nn import evaluate, fit, mlp
-
-    data = widgets._digits()
-    model = mlp(list(widgets.DYING_RELU_SIZES), "relu", "he_normal", rng=0, dtype=np.float64)
-    fit(model, data.X_train, data.y_train, epochs=1, batch_size=32, lr=0.1, rng=0,
-        progress=False)  # fmt: skip
-    model.dense_layers[1].b[...] = -1e3  # every weighted sum of layer 2 below zero
-    assert dead_units(model, data.X_train)[1].all()
-    accuracy = evaluate(model, data.X_test, data.y_test)[1]
-    shares = np.bincount(data.y_test, minlength=10) / len(data.y_test)
-    assert np.isclose(shares, accuracy).any()
-    assert accuracy < 0.15
-
-
-def test_claim_leaky_relu_does_not_die_but_can_diverge():
-    # 06_explore, over five seeds (float64): leaky ReLU never has a dead unit; ReLU at 1.0
-    # loses units in every seed; at 1.58 every leaky run diverges, quietly.
-    leaky = [dying_relu_experiment(1.0, "leaky_relu", seed=s) for s in range(5)]
-    assert max(r.dead_fractions.max() for r in leaky) == 0
-    relu = [dying_relu_experiment(1.0, "relu", seed=s) for s in range(5)]
-    assert all(r.dead_fractions[-1, 1] > 0 for r in relu if not r.diverged)
-    fast = dying_relu_experiment(10**0.2, "leaky_relu", seed=0)
-    assert fast.diverged
-    assert fast.summary().startswith("lr=1.58: diverged in epoch ")

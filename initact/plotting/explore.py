@@ -1,4 +1,4 @@
-"""The two-panel figures the interactive explorers redraw (see :mod:`initact.widgets`).
+"""The explorers' two-panel figures: the ``plot()`` of :mod:`initact.experiments`' results.
 
 Each function draws into a figure you pass (cleared first, so an explorer can
 redraw its one figure again and again) or into a new pyplot figure, so a
