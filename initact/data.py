@@ -111,6 +111,14 @@ class Splits:
     Splits('toy', n_features=3, n_classes=2, train=2, val=0, test=1, dtype=float32)
     >>> s.n_classes, s.n_features
     (2, 3)
+
+    Each split is also an ``(X, y)`` pair, and the whole unpacks into the three
+    pairs, as Keras's ``load_data()`` unpacks into two:
+
+    >>> X, y = s.train
+    >>> (X_train, y_train), (X_val, y_val), (X_test, y_test) = s
+    >>> X_test.shape, y_test.tolist()
+    ((1, 3), [0])
     """
 
     X_train: np.ndarray
@@ -139,6 +147,25 @@ class Splits:
         for stat in ("mean", "scale"):
             if np.shape(getattr(self, stat)) != (n_features,):
                 raise ValueError(f"{stat} must have shape ({n_features},)")
+
+    @property
+    def train(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(X_train, y_train)``."""
+        return self.X_train, self.y_train
+
+    @property
+    def val(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(X_val, y_val)``."""
+        return self.X_val, self.y_val
+
+    @property
+    def test(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(X_test, y_test)``."""
+        return self.X_test, self.y_test
+
+    def __iter__(self):
+        """The three ``(X, y)`` pairs: train, validation, test."""
+        return iter((self.train, self.val, self.test))
 
     @property
     def n_classes(self) -> int:

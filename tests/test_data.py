@@ -181,6 +181,16 @@ def test_splits_repr_and_summary(digits):
     assert len(lines) == 2 + 10 + 1
 
 
+def test_splits_unpack_into_x_y_pairs(digits):
+    X, y = digits.train
+    assert X is digits.X_train and y is digits.y_train
+    (X_tr, y_tr), (X_va, y_va), (X_te, y_te) = digits
+    assert X_va is digits.X_val and y_va is digits.y_val
+    assert X_te is digits.X_test and y_te is digits.y_test
+    assert [len(y) for _, y in digits] == [1168, 270, 359]
+    assert digits.test == (digits.X_test, digits.y_test)
+
+
 def test_splits_rejects_inconsistent_arrays():
     X, y = np.zeros((4, 3)), np.array([0, 1, 0, 1])
     good = dict(class_names=("a", "b"), mean=np.zeros(3), scale=np.ones(3))
