@@ -185,6 +185,7 @@ def test_splits_unpack_into_x_y_pairs(digits):
     X, y = digits.train
     assert X is digits.X_train and y is digits.y_train
     (X_tr, y_tr), (X_va, y_va), (X_te, y_te) = digits
+    assert X_tr is digits.X_train and y_tr is digits.y_train
     assert X_va is digits.X_val and y_va is digits.y_val
     assert X_te is digits.X_test and y_te is digits.y_test
     assert [len(y) for _, y in digits] == [1168, 270, 359]
