@@ -44,7 +44,8 @@ except ImportError:  # not on Windows; page faults are then not counted
     resource = None
 
 import initact
-from initact.nn import _LOSSES, SGD, _train_step, _UpdateGuard, mlp
+from initact.nn import SGD, mlp
+from initact.nn.training import _LOSSES, _train_step, _UpdateGuard
 
 SIZES = [784, 300, 100, 10]
 BATCHES = (32, 256)
