@@ -278,10 +278,22 @@ def test_alpha_dropout_keeps_mean_and_variance_where_dropout_does_not():
     n = x.size
     alpha = AlphaDropout(0.2, rng=1).train().forward(x)
     plain = Dropout(0.2, rng=1).train().forward(x)
-    # Means have standard error ~ sqrt(var / n); the variance ~ sqrt(2 / n) (near-Gaussian).
-    assert abs(alpha.mean()) < 5 * math.sqrt(1.0 / n) + 0.01
-    assert abs(alpha.var() - 1.0) < 0.02
-    assert plain.var() == pytest.approx(1 / 0.8, rel=0.02)  # inverted dropout inflates it
+    # Klambauer et al. (2017), Sec. 3 "alpha dropout" and eq. 14's constants: a dropped unit
+    # takes alpha' = -lambda01 alpha01, then y -> a y + b, with keep probability q.
+    q, dropped = 0.8, -1.0507009873554804934 * 1.6732632423543772848
+    a = (q + dropped**2 * q * (1 - q)) ** -0.5
+    b = -a * (1 - q) * dropped
+    kept = np.isclose(alpha, a * x + b, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(alpha[~kept], a * dropped + b, rtol=1e-12)
+    # Entries are i.i.d.: a share has standard error sqrt(p (1 - p) / n), a mean sqrt(Var / n),
+    # a variance sqrt((m4 - Var^2) / n) with m4 the fourth central moment. K of them, seed fixed.
+    K = 5  # a false alarm in fewer than 1e-6 of seeds
+    assert abs(kept.mean() - q) < K * math.sqrt(q * (1 - q) / n)
+    m4 = q * (3 * a**4 + 6 * a**2 * b**2 + b**4) + (1 - q) * (a * dropped + b) ** 4
+    assert abs(alpha.mean()) < K * math.sqrt(1.0 / n)
+    assert abs(alpha.var() - 1.0) < K * math.sqrt((m4 - 1.0) / n)
+    # Inverted dropout keeps x / q with probability q: variance 1 / q, m4 = 3 / q^3.
+    assert abs(plain.var() - 1 / q) < K * math.sqrt((3 / q**3 - 1 / q**2) / n)
     # evaluation mode is the identity for both
     np.testing.assert_array_equal(AlphaDropout(0.2, rng=1).eval().forward(x), x)
     np.testing.assert_array_equal(Dropout(0.2, rng=1).eval().forward(x), x)
@@ -349,7 +361,7 @@ def test_lsuv_starts_every_kernel_orthonormal():
 
 
 def test_fit_history_has_validation_metrics_and_a_table(digits):
-    model = mlp([64, 16, 10], kernel_init="he_normal", rng=0)
+    model = mlp([64, 16, 10], kernel_init="he_normal", rng=0, dtype=np.float64)
     h = fit(
         model,
         digits.X_train,
@@ -363,8 +375,19 @@ def test_fit_history_has_validation_metrics_and_a_table(digits):
         progress=False,
     )
     assert h.epoch == [1, 2] and len(h.val_accuracy) == 2
-    val_loss, val_acc = evaluate(model, digits.X_val, digits.y_val)
-    assert (h.val_loss[-1], h.val_accuracy[-1]) == (val_loss, val_acc)
+    # The last epoch's validation metrics, written out here: Dense -> ReLU -> Dense, then
+    # cross-entropy through a shifted log-sum-exp and the share of correct argmaxes.
+    first, second = model.dense_layers
+    hidden = np.maximum(digits.X_val.astype(np.float64) @ first.W + first.b, 0)
+    logits = hidden @ second.W + second.b
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    rows = np.arange(len(digits.y_val))
+    nll = np.log(np.exp(shifted).sum(axis=1)) - shifted[rows, digits.y_val]
+    accuracy = np.mean(logits.argmax(axis=1) == digits.y_val)
+    from_fit = (h.val_loss[-1], h.val_accuracy[-1])
+    for loss, acc in [from_fit, evaluate(model, digits.X_val, digits.y_val)]:
+        assert loss == pytest.approx(nll.mean(), rel=1e-12)  # float64 round-off only
+        assert acc == accuracy
     assert str(h).splitlines()[0].split() == [
         "epoch",
         "loss",
