@@ -286,25 +286,56 @@ def test_alpha_dropout_keeps_mean_and_variance_where_dropout_does_not():
     n = x.size
     alpha = AlphaDropout(0.2, rng=1).train().forward(x)
     plain = Dropout(0.2, rng=1).train().forward(x)
-    # Means have standard error ~ sqrt(var / n); the variance ~ sqrt(2 / n) (near-Gaussian).
-    assert abs(alpha.mean()) < 5 * math.sqrt(1.0 / n) + 0.01
-    assert abs(alpha.var() - 1.0) < 0.02
-    assert plain.var() == pytest.approx(1 / 0.8, rel=0.02)  # inverted dropout inflates it
+    # Klambauer et al. (2017), Sec. 3 "alpha dropout" and eq. 14's constants: a dropped unit
+    # takes alpha' = -lambda01 alpha01, then y -> a y + b, with keep probability q.
+    q, dropped = 0.8, -1.0507009873554804934 * 1.6732632423543772848
+    a = (q + dropped**2 * q * (1 - q)) ** -0.5
+    b = -a * (1 - q) * dropped
+    kept = np.isclose(alpha, a * x + b, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(alpha[~kept], a * dropped + b, rtol=1e-12)
+    # Entries are i.i.d.: a share has standard error sqrt(p (1 - p) / n), a mean sqrt(Var / n),
+    # a variance sqrt((m4 - Var^2) / n) with m4 the fourth central moment. K of them, seed fixed.
+    K = 5  # a false alarm in fewer than 1e-6 of seeds
+    assert abs(kept.mean() - q) < K * math.sqrt(q * (1 - q) / n)
+    m4 = q * (3 * a**4 + 6 * a**2 * b**2 + b**4) + (1 - q) * (a * dropped + b) ** 4
+    assert abs(alpha.mean()) < K * math.sqrt(1.0 / n)
+    assert abs(alpha.var() - 1.0) < K * math.sqrt((m4 - 1.0) / n)
+    # Inverted dropout keeps x / q with probability q: variance 1 / q, m4 = 3 / q^3.
+    assert abs(plain.var() - 1 / q) < K * math.sqrt((3 / q**3 - 1 / q**2) / n)
     # evaluation mode is the identity for both
     np.testing.assert_array_equal(AlphaDropout(0.2, rng=1).eval().forward(x), x)
     np.testing.assert_array_equal(Dropout(0.2, rng=1).eval().forward(x), x)
 
 
 def test_randomized_asymmetric_init_gives_each_unit_one_positive_beta_entry():
-    model = mlp([20, 30, 30, 2], rng=0, dtype=np.float64)
-    randomized_asymmetric_init(model, rng=1)
+    # Lu et al. (2019), Sec. 5: each unit's fan_in weights and bias ~ N(0, sigma^2 / fan_in),
+    # then one of those fan_in + 1 entries, chosen uniformly, is replaced by a Beta(2, 1) draw.
+    # A tiny sigma (Gaussian std <= 6e-7) sets the Beta entries apart: Beta(2, 1) has CDF
+    # t^2, so a draw below 1e-3 has probability 1e-6 per unit.
+    sigma = 1e-6
+    model = mlp([3, 4000, 2], rng=0, dtype=np.float64)
+    randomized_asymmetric_init(model, rng=1, sigma=sigma)
+    K = 4  # standard errors allowed: a false alarm in fewer than 1e-4 of seeds (seed fixed)
+    beta_draws = []
     for layer in model.dense_layers:
         params = np.vstack([layer.W, layer.b[None, :]])  # (fan_in + 1, n_out)
-        # The Beta(2, 1) entry lies in (0, 1); the Gaussian ones have std 0.6007/sqrt(fan_in).
-        std = 0.6007 / math.sqrt(layer.n_in)
-        assert np.all(params.max(axis=0) > 0)
-        big = np.abs(params) > 8 * std
-        assert big.sum() <= layer.n_out  # only the Beta entries can be that large
+        is_beta = np.abs(params) > 1e-3
+        assert np.all(is_beta.sum(axis=0) == 1)  # exactly one per unit
+        beta_draws.append(params[is_beta])
+        # The other entries: variance sigma^2 / fan_in, relative standard error sqrt(2 / n).
+        gauss = params[~is_beta]
+        expected = sigma**2 / layer.n_in
+        assert abs(np.mean(gauss**2) / expected - 1) < K * math.sqrt(2 / gauss.size)
+        if layer.n_in == 3:
+            # The replaced entry is uniform over the 4 rows (3 weights, the bias): each row's
+            # share p = 1/4 has standard error sqrt(p (1 - p) / units).
+            share = is_beta.mean(axis=1)
+            assert np.all(np.abs(share - 0.25) < K * math.sqrt(0.25 * 0.75 / layer.n_out))
+    b = np.concatenate(beta_draws)
+    # Beta(2, 1): mean 2/3, variance 2 / (3^2 * 4) = 1/18; P(b < 1/2) = 1/4.
+    assert np.all((b > 0) & (b < 1))
+    assert abs(b.mean() - 2 / 3) < K * math.sqrt(1 / 18 / b.size)
+    assert abs(np.mean(b < 0.5) - 0.25) < K * math.sqrt(0.25 * 0.75 / b.size)
 
 
 def test_lsuv_brings_each_layer_output_to_unit_variance(digits):
@@ -320,8 +351,25 @@ def test_lsuv_brings_each_layer_output_to_unit_variance(digits):
             assert abs(h.var() - 1.0) < 0.1
 
 
+def test_lsuv_starts_every_kernel_orthonormal():
+    # Mishkin & Matas (2015), Algorithm 1: orthonormal start, then each kernel only divided
+    # by a number. So every kernel is c * Q with Q having orthonormal rows or columns: all
+    # its singular values are equal (to c; to 1 for the last kernel, which is not rescaled).
+    # A Gaussian 64 x 100 kernel instead spreads them over a ratio of about
+    # (1 + sqrt(0.64)) / (1 - sqrt(0.64)) = 9 (Marchenko-Pastur).
+    model = mlp([64, 100, 100, 100, 10], activation="tanh", rng=0, dtype=np.float64)
+    X = load_digits(seed=0).X_train[:256].astype(np.float64)
+    report = lsuv(model, X, rng=0)
+    for i, layer in enumerate(model.dense_layers):
+        s = np.linalg.svd(layer.W, compute_uv=False)
+        assert s.max() / s.min() - 1 < 1e-12  # float64 round-off only
+        if i == len(model.dense_layers) - 1:
+            np.testing.assert_allclose(s, 1.0, rtol=1e-12)
+    assert sum(report.iterations) > 0  # the hidden kernels were rescaled, not left at c = 1
+
+
 def test_fit_history_has_validation_metrics_and_a_table(digits):
-    model = mlp([64, 16, 10], kernel_init="he_normal", rng=0)
+    model = mlp([64, 16, 10], kernel_init="he_normal", rng=0, dtype=np.float64)
     h = fit(
         model,
         digits.X_train,
@@ -335,8 +383,19 @@ def test_fit_history_has_validation_metrics_and_a_table(digits):
         progress=False,
     )
     assert h.epoch == [1, 2] and len(h.val_accuracy) == 2
-    val_loss, val_acc = evaluate(model, digits.X_val, digits.y_val)
-    assert (h.val_loss[-1], h.val_accuracy[-1]) == (val_loss, val_acc)
+    # The last epoch's validation metrics, written out here: Dense -> ReLU -> Dense, then
+    # cross-entropy through a shifted log-sum-exp and the share of correct argmaxes.
+    first, second = model.dense_layers
+    hidden = np.maximum(digits.X_val.astype(np.float64) @ first.W + first.b, 0)
+    logits = hidden @ second.W + second.b
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    rows = np.arange(len(digits.y_val))
+    nll = np.log(np.exp(shifted).sum(axis=1)) - shifted[rows, digits.y_val]
+    accuracy = np.mean(logits.argmax(axis=1) == digits.y_val)
+    from_fit = (h.val_loss[-1], h.val_accuracy[-1])
+    for loss, acc in [from_fit, evaluate(model, digits.X_val, digits.y_val)]:
+        assert loss == pytest.approx(nll.mean(), rel=1e-12)  # float64 round-off only
+        assert acc == accuracy
     assert str(h).splitlines()[0].split() == [
         "epoch",
         "loss",

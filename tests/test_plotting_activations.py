@@ -18,8 +18,6 @@ import pytest
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-
 from initact.activations import ELU, SELU, LeakyReLU, RReLU  # noqa: E402
 from initact.plotting.activations import (  # noqa: E402
     plot_activations,
@@ -280,8 +278,3 @@ def test_self_normalization_draws_means_and_stds_per_layer():
 def test_self_normalization_bad_input(runs, error, word):
     with pytest.raises(error, match=word):
         plot_self_normalization(runs)
-
-
-def test_figures_are_closed_by_the_fixture():
-    plot_leaky_relu()
-    assert plt.get_fignums()  # open now; conftest's fixture closes it after the test

@@ -44,6 +44,19 @@ from initact.theory import (
 
 INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
+# E[g(z)] for z ~ N(0, 1), to 10 decimals, computed outside this package: SciPy 1.17's
+# adaptive quadrature of g(z) phi(z) on [-40, 40] split at 0 (epsabs 1e-14, epsrel 1e-13):
+#   scipy.integrate.quad(lambda z: g(z) * scipy.stats.norm.pdf(z), -40, 40, points=[0], ...)
+# They are computed values, not numbers from a paper's table; the 4-decimal roundings
+# (0.3943, 0.4644, 0.0434, 0.0448, 0.1605) are the ones the book prints.
+QUAD_N01 = {
+    "tanh^2": 0.3942944904,  # E[tanh(z)^2]
+    "tanh'^2": 0.4644029024,  # E[tanh'(z)^2] = E[cosh(z)^-4]
+    "Var sigmoid": 0.0433790359,  # E[sigmoid(z)^2] - 1/4 (the mean is 1/2 by symmetry)
+    "sigmoid'^2": 0.0448362414,  # E[(sigmoid(z) (1 - sigmoid(z)))^2]
+    "elu": 0.1605205723,  # E[elu(z)], alpha = 1
+}
+
 
 def Phi(x: float) -> float:
     """Standard normal CDF."""
@@ -117,7 +130,7 @@ def test_elu_closed_forms():
     # E[(e^z - 1)^2; z<0] = e^2 Phi(-2) - 2 e^{1/2} Phi(-1) + 1/2, E[(e^z)^2; z<0] = e^2 Phi(-2).
     m = moments(ELU(alpha=1.0))
     mean = INV_SQRT_2PI + math.exp(0.5) * Phi(-1) - 0.5
-    assert mean == pytest.approx(0.1605, abs=5e-5)  # NUMBERS.md (Clevert et al.)
+    assert mean == pytest.approx(QUAD_N01["elu"], abs=1e-9)  # the closed form, by quadrature
     assert m.mean == pytest.approx(mean, abs=1e-10)
     second = 0.5 + math.exp(2) * Phi(-2) - 2 * math.exp(0.5) * Phi(-1) + 0.5
     assert m.second == pytest.approx(second, abs=1e-10)
@@ -145,12 +158,12 @@ def test_smooth_activations_match_gauss_hermite(name, q):
 
 
 def test_published_tanh_and_sigmoid_moments():
-    # NUMBERS.md quotes these to 4 decimals.
+    # The values the book prints, to the 10 decimals of QUAD_N01 (SciPy's quadrature).
     tanh, sigmoid = moments("tanh"), moments("sigmoid")
-    assert tanh.second == pytest.approx(0.3943, abs=5e-5)
-    assert tanh.derivative_second == pytest.approx(0.4644, abs=5e-5)
-    assert sigmoid.second - sigmoid.mean**2 == pytest.approx(0.0434, abs=5e-5)
-    assert sigmoid.derivative_second == pytest.approx(0.0448, abs=5e-5)
+    assert tanh.second == pytest.approx(QUAD_N01["tanh^2"], abs=1e-9)
+    assert tanh.derivative_second == pytest.approx(QUAD_N01["tanh'^2"], abs=1e-9)
+    assert sigmoid.second - sigmoid.mean**2 == pytest.approx(QUAD_N01["Var sigmoid"], abs=1e-9)
+    assert sigmoid.derivative_second == pytest.approx(QUAD_N01["sigmoid'^2"], abs=1e-9)
 
 
 class ShiftedReLU(Activation):
@@ -255,7 +268,7 @@ def test_forward_and_backward_match_moments_at_unit_variance():
     assert recommended_scale("tanh") == pytest.approx(1 / m.second, rel=1e-12)
     assert recommended_scale("tanh", "backward") == pytest.approx(1 / m.derivative_second)
     assert recommended_scale("selu", "forward") == pytest.approx(1.0, abs=1e-6)
-    assert recommended_scale("tanh") == pytest.approx(1 / 0.3943, abs=1e-3)  # NUMBERS.md
+    assert recommended_scale("tanh") == pytest.approx(1 / QUAD_N01["tanh^2"], rel=1e-9)
 
 
 def _openblas_kernels() -> list[str]:
@@ -448,7 +461,9 @@ def test_glorot_scale_halves_relu_variance_each_layer():
     q0, depth = 1.7, 30
     q = propagate_variance("relu", 1.0, depth, q0=q0)
     np.testing.assert_allclose(q, q0 / 2.0 ** np.arange(depth + 1), rtol=1e-12)
-    assert q[-1] / q0 == pytest.approx(2.0**-30)  # NUMBERS.md: 2^-15 in std after 30 layers
+    # He et al. (2015), Sec. 2.2: Var[y_L] = Var[y_1] prod_l (n_l Var[w_l] / 2) for ReLU, so
+    # Glorot's n Var[w] = 1 (equal fans) gives 2^-30 in variance, 2^-15 in std, at L = 30.
+    assert q[-1] / q0 == pytest.approx(2.0**-30)
 
 
 @pytest.mark.parametrize("scale", [0.5, 1.0, 1.3])
@@ -465,7 +480,7 @@ def test_tanh_with_glorot_scale_shrinks():
     # tanh(z)^2 < z^2 for z != 0, so with scale 1 the variance strictly decreases.
     q = propagate_variance("tanh", 1.0, 10)
     assert np.all(np.diff(q) < 0)
-    assert q[1] == pytest.approx(0.3943, abs=5e-5)  # E[tanh(z)^2], NUMBERS.md
+    assert q[1] == pytest.approx(QUAD_N01["tanh^2"], abs=1e-9)  # scale 1 times E[tanh(z)^2]
 
 
 def test_depth_zero_returns_q0():
@@ -577,11 +592,17 @@ def test_backward_map_closed_forms():
 
 
 def test_backward_map_uses_the_forward_variances():
-    # tanh: E[tanh'(z)^2] depends on q, so the result must follow propagate_variance's q.
-    q = propagate_variance("tanh", 1 / 3, 2, q0=1 / 3)[:3]
-    slopes = [moments("tanh", float(x)).derivative_second for x in q]
-    expected = [slopes[0] * slopes[1] * slopes[2] / 9, slopes[1] * slopes[2] / 3, slopes[2]]
-    np.testing.assert_allclose(backpropagate_variance("tanh", 1 / 3, 3, q0=1 / 3), expected)
+    # tanh: E[tanh'(z)^2] depends on q, so each layer's factor must use that layer's forward q.
+    # Both maps written out here with Gauss-Hermite: q[l+1] = s E[tanh(z)^2] and
+    # chi[l] = E[tanh'(z)^2] = E[cosh(z)^-4], z ~ N(0, q[l]); the gradient variance at layer l
+    # is chi[l] times s chi[k] for every layer k above it (unit error signal at the top).
+    s = 1 / 3
+    q = [1 / 3]
+    for _ in range(2):
+        q.append(s * hermite_expectation(lambda z: np.tanh(z) ** 2, q[-1]))
+    chi = [hermite_expectation(lambda z: np.cosh(z) ** -4, q_l) for q_l in q]
+    expected = [chi[0] * s * chi[1] * s * chi[2], chi[1] * s * chi[2], chi[2]]
+    np.testing.assert_allclose(backpropagate_variance("tanh", s, 3, q0=1 / 3), expected, rtol=1e-9)
 
 
 def test_backward_map_bad_depth():
