@@ -3,7 +3,9 @@
 1. The HTML book (`.ci/build-html` into _build/html), opened from disk with every
    http(s) request blocked: the table of contents links work, math is typeset by the
    bundled MathJax with its own fonts, every figure loads.
-2. The Explore chapter in JupyterLab, served on 127.0.0.1 with a random token: run all
+2. Its API reference: every name in every public module's `__all__` has an entry with
+   its docstring's example, and the names a chapter's code imports link to their entries.
+3. The Explore chapter in JupyterLab, served on 127.0.0.1 with a random token: run all
    cells, move the explorer's "depth" slider, and see the figure change; a request
    without the token is refused.
 
@@ -15,7 +17,11 @@ CI must run them (.ci/run installs Debian's chromium).
 from __future__ import annotations
 
 import http.client
+import importlib
+import inspect
+import json
 import os
+import pkgutil
 import re
 import secrets
 import shutil
@@ -104,19 +110,27 @@ class Traffic:
 
 
 def _book_is_fresh() -> bool:
-    """_build/html is newer than everything it is built from."""
-    index = HTML / "index.html"
-    if not index.exists():
+    """_build/html was built without a warning, after every file it is built from changed.
+
+    .ci/build-html touches the stamp only after a build that -W let through; the package's
+    sources count, since the API reference is made from their docstrings.
+    """
+    stamp = HTML / ".built-clean"
+    if not stamp.exists():
         return False
     sources = [*BOOK.glob("*.ipynb"), *BOOK.glob("*.md"), BOOK / "conf.py", ROOT / "package.json"]
     sources += [*(BOOK / "_static").glob("*"), ROOT / "package-lock.json"]
-    built = index.stat().st_mtime
+    sources += [*(ROOT / "initact").rglob("*.py")]
+    built = stamp.stat().st_mtime
     return all(source.stat().st_mtime < built for source in sources if source.exists())
 
 
 @pytest.fixture(scope="module")
 def html_book() -> Path:
-    """The built book: reused when fresh (.ci/run builds it first), else built now."""
+    """The built book: reused when fresh (.ci/run builds it first), else built now.
+
+    .ci/build-html runs Sphinx with -W: a warning fails the build, and so this fixture.
+    """
     if not _book_is_fresh():
         if shutil.which("npm") is None:
             _unavailable("npm not found: the HTML book bundles MathJax from the npm registry")
@@ -210,6 +224,167 @@ def test_html_book_reads_offline_with_toc_math_and_figures(browser, html_book):
     assert traffic.failed == [], "files the pages need are missing from _build/html"
     assert traffic.exceptions == [], "JavaScript exceptions on the pages"
     assert traffic.console_errors == [], "errors in the browser console"
+    context.close()
+
+
+# --------------------------------------------------------------------------- API reference
+
+
+def _public_modules() -> dict[str, object]:
+    """initact and each of its modules with no "_"-prefixed part in its dotted name."""
+    import initact
+
+    found = pkgutil.walk_packages(initact.__path__, "initact.")
+    names = ["initact"] + [m.name for m in found if "._" not in m.name]
+    return {name: importlib.import_module(name) for name in names}
+
+
+def _entry_ids(modules: dict[str, object], name: str, obj: object) -> set[str]:
+    """The anchors that may hold `obj`'s entry: "<module>.<name>" in each module exporting it."""
+    if inspect.ismodule(obj):
+        return {f"module-{obj.__name__}"}
+    return {
+        f"{module_name}.{name}"
+        for module_name, module in modules.items()
+        if name in getattr(module, "__all__", ()) and getattr(module, name, None) is obj
+    }
+
+
+def _own_docstring(obj: object) -> str:
+    """Its docstring, unless it is an instance whose __doc__ is only its class's."""
+    if not (inspect.ismodule(obj) or inspect.isclass(obj) or inspect.isroutine(obj)):
+        if obj.__doc__ == type(obj).__doc__:
+            return ""
+    return inspect.getdoc(obj) or ""
+
+
+def _squeeze(text: str) -> str:
+    return " ".join(text.split())
+
+
+# Every entry on a page: its anchor -> the text of its entry (a module: the whole page).
+ENTRIES = r"""() => {
+    const entries = {};
+    for (const dt of document.querySelectorAll('main dl.py > dt[id]')) {
+        entries[dt.id] = dt.parentElement.querySelector(':scope > dd')?.innerText ?? '';
+    }
+    for (const target of document.querySelectorAll('main [id^="module-"]')) {
+        entries[target.id] = document.querySelector('main').innerText;
+    }
+    return entries;
+}"""
+
+# Links in code cells that codeautolink made: [link text, href].
+CODE_LINKS = """() => [...document.querySelectorAll('main a.sphinx-codeautolink-a')]
+    .map(a => [a.innerText, a.getAttribute('href')])"""
+
+
+def test_api_reference_has_every_public_name_with_its_example(browser, html_book):
+    modules = _public_modules()
+    # The modules the README names must be among them (the walk could silently find none).
+    expected = {"initact", "initact.initializers", "initact.activations", "initact.fans"}
+    expected |= {"initact.theory", "initact.nn", "initact.diagnostics", "initact.propagation"}
+    expected |= {"initact.data", "initact.plotting", "initact.widgets"}
+    assert expected <= set(modules)
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    traffic = Traffic(context)
+    page = traffic.watch(context.new_page())
+    # The reference is in the sidebar and lists every module, each on its own page.
+    page.goto((html_book / "index.html").as_uri())
+    with page.expect_navigation():
+        page.locator("nav.bd-docs-nav a", has_text="API reference").click()
+    assert page.url.endswith("/api.html")
+    listed = page.locator("main table a").evaluate_all("as => as.map(a => a.innerText.trim())")
+    assert sorted(listed) == sorted(modules)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "api_index.png")
+
+    entries, links = {}, {}  # anchor -> entry text; module -> hrefs on its page
+    for module_name in modules:
+        page.goto(
+            (html_book / "api" / f"{module_name}.html").as_uri(), wait_until="domcontentloaded"
+        )
+        entries.update(page.evaluate(ENTRIES))
+        links[module_name] = page.locator("main a").evaluate_all("as => as.map(a => a.href)")
+
+    missing, no_example, no_link = [], [], []
+    for module_name, module in modules.items():
+        for name in getattr(module, "__all__", ()):
+            obj = getattr(module, name)
+            ids = _entry_ids(modules, name, obj) & entries.keys()
+            if not ids:
+                missing.append(f"{module_name}.{name}")
+                continue
+            # Its example, shown as code: the first ">>>" line of its own docstring.
+            example = next(
+                (line for line in _own_docstring(obj).splitlines() if line.startswith(">>>")), ""
+            )
+            if example and not any(_squeeze(example) in _squeeze(entries[i]) for i in ids):
+                no_example.append(f"{module_name}.{name}: {example}")
+            # Documented on another page: this module's page links to that entry.
+            if f"{module_name}.{name}" not in ids and not any(
+                href.endswith(f"#{i}") for i in ids for href in links[module_name]
+            ):
+                no_link.append(f"{module_name}.{name}")
+    assert missing == [], f"public names with no entry in the API reference: {missing}"
+    assert no_example == [], f"entries without their docstring's example: {no_example}"
+    assert no_link == [], f"re-exported names not linked from their module's page: {no_link}"
+    assert traffic.blocked == [] and traffic.failed == [] and traffic.exceptions == []
+    context.close()
+
+
+def _imported_from_initact(notebook: Path) -> set[tuple[str, str]]:
+    """(module, name) for each `from initact... import name` in a chapter's code cells."""
+    found = set()
+    for cell in json.loads(notebook.read_text())["cells"]:  # json: nbformat validates, slowly
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"])
+        pattern = r"^from (initact[\w.]*) import \(?([\w\s,]+?)\)?\s*$"
+        for module_name, names in re.findall(pattern, source, flags=re.M | re.S):
+            found |= {(module_name, n.strip()) for n in names.split(",") if n.strip()}
+    return found
+
+
+def test_chapters_code_links_to_the_api_reference(browser, html_book):
+    modules = _public_modules()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    traffic = Traffic(context)
+    page = traffic.watch(context.new_page())
+    chapters = _chapters(html_book)
+    assert chapters
+    unlinked = []
+    for chapter in chapters:
+        page.goto(chapter.as_uri(), wait_until="domcontentloaded")  # links are static HTML
+        code_links = page.evaluate(CODE_LINKS)
+        linked = {text for text, href in code_links if href.startswith("api/")}
+        # Every public name the chapter imports from initact links to the reference.
+        imported = _imported_from_initact(BOOK / f"{chapter.stem}.ipynb")
+        public = {(m, n) for m, n in imported if n in getattr(modules.get(m), "__all__", ())}
+        assert public, f"{chapter.name}: no public name imported from initact"
+        unlinked += [f"{chapter.stem}: {m}.{n}" for m, n in sorted(public) if n not in linked]
+    assert unlinked == [], f"names a chapter imports, not linked to the API reference: {unlinked}"
+
+    # A reader clicks one: he_normal in the chapter that imports it lands on its entry.
+    chapter = next(c for c in chapters if ("initact", "he_normal") in _imported_from_initact(
+        BOOK / f"{c.stem}.ipynb"))  # fmt: skip
+    page.goto(chapter.as_uri())
+    link = page.locator("main .cell_input a.sphinx-codeautolink-a", has_text="he_normal").first
+    with page.expect_navigation():
+        link.click()
+    anchor = page.url.split("#")[1]
+    assert anchor in _entry_ids(modules, "he_normal", modules["initact"].he_normal)
+    entry = page.locator(f'[id="{anchor}"]')
+    assert entry.is_visible() and "he_normal" in entry.inner_text()
+    # The entry lists the chapters whose code uses it (codeautolink's backreferences).
+    references = page.locator(f'[id="{anchor}"] + dd details')
+    references.locator("summary").first.click(position={"x": 4, "y": 8})  # its triangle
+    back = references.locator(f'a[href^="../{chapter.stem}.html"]')
+    assert back.count() > 0 and back.first.is_visible(), f"{anchor}: no link to {chapter.name}"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "api.png")
+    assert traffic.blocked == [] and traffic.failed == [] and traffic.exceptions == []
     context.close()
 
 
