@@ -118,22 +118,6 @@ def api_homes(modules: list[str]) -> dict[tuple[str, str], str]:
     return homes
 
 
-# Docstrings that NumPy-style parsing (napoleon) misreads, mended on their way into the
-# page until the docstring itself is fixed: (object, the line prose starts at). Prose
-# after a "Parameters" list needs a section header of its own ("Notes"); without one,
-# napoleon reads its first line as one more parameter. The mend is skipped once the
-# docstring has a "Notes" section, so a fixed docstring makes its entry here a no-op.
-DOCSTRING_MENDS = [("initact.initializers.VarianceScaling", "Calling the initializer, ")]
-
-
-def mend_docstring(app, what, name, obj, options, lines):
-    for target, prose in DOCSTRING_MENDS:
-        if name == target and "Notes" not in lines:
-            starts = [i for i, line in enumerate(lines) if line.startswith(prose)]
-            if starts:
-                lines[starts[0] : starts[0]] = ["Notes", "-----"]
-
-
 def _summary(obj) -> str:
     """The first paragraph of an object's docstring, as Markdown (``code`` stays code)."""
     doc = inspect.getdoc(obj) or ""
@@ -343,5 +327,4 @@ def setup(app):
     app.connect("builder-inited", write_api_pages)
     app.connect("source-read", add_chapter_toctree)
     app.connect("source-read", add_api_index)
-    app.connect("autodoc-process-docstring", mend_docstring, priority=400)  # before napoleon
     app.connect("autodoc-process-docstring", describe_instances, priority=400)

@@ -464,7 +464,17 @@ def read_idx(path) -> np.ndarray:
 
 
 class DatasetUnavailableError(RuntimeError):
-    """A data file is neither in the cache nor downloadable (offline, mirror down, ...)."""
+    """A data file is neither in the cache nor downloadable (offline, mirror down, ...).
+
+    The message says which file, from where, why, and how to place it by hand.
+
+    >>> import tempfile
+    >>> try:
+    ...     fetch_fashion_mnist(tempfile.mkdtemp(), download=False)
+    ... except DatasetUnavailableError as error:
+    ...     print(str(error)[:60])
+    Fashion-MNIST file train-images-idx3-ubyte.gz is not in /tmp
+    """
 
 
 FASHION_MNIST_FILES = (
@@ -796,6 +806,14 @@ def fetch_fashion_mnist(
 
         paths = fetch_fashion_mnist()
         sorted(paths)  # ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz', ...]
+
+    Offline, with ``download=False``, a missing file is an error that says what to do:
+
+    >>> import tempfile
+    >>> fetch_fashion_mnist(tempfile.mkdtemp(), download=False)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    initact.data.DatasetUnavailableError: Fashion-MNIST file ... is not in ... and download=False...
     """
     if cache_dir is not None and not isinstance(cache_dir, (str, os.PathLike)):
         raise TypeError(
@@ -918,6 +936,14 @@ def load_fashion_mnist(
 
         fm = load_fashion_mnist()
         fm  # Splits('fashion-mnist', n_features=784, n_classes=10, train=50000, val=10000, ...)
+
+    Offline, with ``download=False`` and nothing cached, it says what is missing:
+
+    >>> import tempfile
+    >>> load_fashion_mnist(tempfile.mkdtemp(), download=False)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    initact.data.DatasetUnavailableError: Fashion-MNIST file ... is not in ... and download=False...
     """
     dtype = _checks.float_dtype(dtype)
     val_size = _checks.real(val_size, "val_size", at_least=0, below=1)

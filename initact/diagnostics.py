@@ -195,7 +195,14 @@ def is_born_dead(model: MLP, X: object, atol: float = 0.0) -> bool:
 
 
 class BornDeadEstimate(NamedTuple):
-    """Monte Carlo estimate of the born-dead probability, with the exact value to compare."""
+    """Monte Carlo estimate of the born-dead probability, with the exact value to compare.
+
+    >>> r = born_dead_probability(2, 3, trials=4000, rng=0)
+    >>> r.exact                                   # 1 - (1 - 2**-2)**3
+    0.578125
+    >>> bool(abs(r.estimate - r.exact) < 5 * r.stderr)
+    True
+    """
 
     estimate: float
     exact: float

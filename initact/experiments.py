@@ -142,6 +142,12 @@ class DepthExperiment:
     hidden layer ``l + 1``). ``theory_q[l]`` is the mean-field pre-activation
     variance of layer ``l + 1`` and ``theory_std[l]`` the standard deviation of
     its activations, ``f(z)`` with ``z ~ N(0, theory_q[l])``.
+
+    >>> exp = depth_experiment("tanh", "glorot_uniform", depth=5, width=50, seed=0)
+    >>> exp.depth, exp.width, len(exp.theory_q)
+    (5, 50, 5)
+    >>> bool(exp.measured_std[-1] < exp.measured_std[0])    # tanh + Glorot: it shrinks
+    True
     """
 
     activation_name: str
@@ -287,6 +293,10 @@ class DyingReluExperiment:
     :class:`~initact.diagnostics.DeadChart` on the training images;
     ``history`` is :func:`~initact.nn.fit`'s; ``test_accuracy`` is NaN when
     training diverged.
+
+    >>> run = dying_relu_experiment(0.1, epochs=1, seed=0)
+    >>> run.epochs.tolist(), run.dead_fractions.shape, run.diverged
+    ([0, 1], (2, 2), False)
     """
 
     activation_name: str

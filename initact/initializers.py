@@ -219,7 +219,17 @@ def _sample(
 
 
 class Initializer:
-    """Base class: ``init(shape, rng=None, dtype=np.float32) -> np.ndarray``."""
+    """Base class: ``init(shape, rng=None, dtype=np.float32) -> np.ndarray``.
+
+    Subclass it to use your own scheme wherever initact takes an initializer:
+
+    >>> class Halves(Initializer):
+    ...     def __call__(self, shape, rng=None, dtype=np.float32):
+    ...         return np.full(shape, 0.5, dtype=dtype)
+    >>> from initact.nn import Dense
+    >>> Dense(2, 3, kernel_init=Halves()).W.tolist()
+    [[0.5, 0.5, 0.5], [0.5, 0.5, 0.5]]
+    """
 
     def __call__(
         self, shape: Sequence[int], rng: object = None, dtype: object = np.float32
@@ -244,6 +254,8 @@ class VarianceScaling(Initializer):
         Where the kernel keeps its input and output units
         (Keras ``-2, -1``; PyTorch ``1, 0``). See :func:`initact.compute_fans`.
 
+    Notes
+    -----
     Calling the initializer, ``init(shape, rng=None, dtype=np.float32)``,
     returns a new array. ``rng`` is an int seed, a ``numpy.random.Generator``
     or None (fresh entropy). A call needs the output array plus under 2 MiB
@@ -505,11 +517,17 @@ class RandomUniform(Initializer):
 
 
 # Table 11-1 as initializers. The uniform ones give the book's Equation 11-1.
+#: Glorot (Xavier) uniform, Equation 11-1: U(-r, r), r = sqrt(6 / (fan_in + fan_out)).
 glorot_uniform = VarianceScaling(1.0, "fan_avg", "uniform")
+#: Glorot (Xavier) normal: variance 1 / fan_avg, truncated at 2 std (Keras).
 glorot_normal = VarianceScaling(1.0, "fan_avg", "truncated_normal")
+#: He (Kaiming) uniform, for the ReLU family: U(-r, r), r = sqrt(6 / fan_in).
 he_uniform = VarianceScaling(2.0, "fan_in", "uniform")
+#: He (Kaiming) normal, for the ReLU family: variance 2 / fan_in, truncated (Keras).
 he_normal = VarianceScaling(2.0, "fan_in", "truncated_normal")
+#: LeCun uniform, for SELU: U(-r, r), r = sqrt(3 / fan_in).
 lecun_uniform = VarianceScaling(1.0, "fan_in", "uniform")
+#: LeCun normal, for SELU: variance 1 / fan_in, truncated (Keras).
 lecun_normal = VarianceScaling(1.0, "fan_in", "truncated_normal")
 #: Glorot & Bengio's "standard" U[-1/sqrt(n), 1/sqrt(n)], PyTorch's default for
 #: ``nn.Linear``: variance 1/(3 fan_in), so each linear layer shrinks the signal by 3.

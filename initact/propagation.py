@@ -38,6 +38,10 @@ class Propagation:
     arrays; ``gradients[l]`` is dLoss/d(pre-activation) of layer ``l + 1``
     and ``weight_gradients[l]`` dLoss/dW, both from a standard normal error
     signal at the top (None if ``backward=False``).
+
+    >>> run = propagate("tanh", "lecun_normal", depth=3, width=50, rng=0)
+    >>> len(run.activations), run.activations[0].shape, run.std().shape
+    (3, (1000, 50), (3,))
     """
 
     activation: Activation
@@ -113,6 +117,16 @@ def propagate(
         Seed or Generator for the inputs, weights and error signal.
     backward:
         Also back-propagate a standard normal error signal from the top.
+
+    Examples
+    --------
+    Thirty ReLU layers keep their signal with He initialization (Table 11-1):
+
+    >>> run = propagate("relu", "he_normal", depth=30, width=200, rng=0, dtype=np.float64)
+    >>> bool(0.5 < run.std()[-1] / run.std()[0] < 2)
+    True
+    >>> run.zero_fraction().round(1)[:3]      # half of each layer's outputs are 0
+    array([0.5, 0.5, 0.5])
     """
     act = get_activation(activation)
     init = get_initializer(kernel_init)

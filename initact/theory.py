@@ -78,7 +78,14 @@ _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 
 class Moments(NamedTuple):
-    """Gaussian moments of an activation: ``E[f(z)]``, ``E[f(z)^2]``, ``E[f'(z)^2]``."""
+    """Gaussian moments of an activation: ``E[f(z)]``, ``E[f(z)^2]``, ``E[f'(z)^2]``.
+
+    For ReLU, ``E[f] = 1/sqrt(2 pi)`` and half the mass gives ``E[f^2] = E[f'^2] = 1/2``:
+
+    >>> m = moments("relu")
+    >>> round(m.mean, 6), m.second, m.derivative_second
+    (0.398942, 0.5, 0.5)
+    """
 
     mean: float
     second: float
@@ -340,6 +347,12 @@ class TableRow:
 
     ``derived`` maps an activation label to ``{criterion: scale}``, or to ``None``
     for softmax, which acts on a whole vector and has no scalar Gaussian moment.
+
+    >>> row = table_11_1().rows[0]
+    >>> row.initializer, row.variance, row.presets
+    ('Glorot', '1 / fan_avg', ('glorot_normal', 'glorot_uniform'))
+    >>> round(row.derived["tanh"]["forward"], 3)
+    2.536
     """
 
     initializer: str
@@ -531,6 +544,10 @@ class Recommendation:
 
     ``scale``/``mode`` are the book's; ``derived_scale`` is the forward criterion
     ``1 / E[f(z)^2]`` (``None`` for softmax, which is not elementwise).
+
+    >>> rec = recommend("relu")
+    >>> rec.initializer, rec.scale, rec.mode, rec.derived_scale
+    ('He', 2.0, 'fan_in', 2.0)
     """
 
     activation: str

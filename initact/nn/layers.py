@@ -35,6 +35,12 @@ class Layer:
     dLoss/dOutput, fills ``self.grads`` (one array per entry of
     ``self.params``) and returns dLoss/dInput. ``train()``/``eval()`` switch
     layers whose behaviour depends on the mode (dropout, RReLU).
+
+    >>> layer = Dense(2, 1, kernel_init="ones", dtype=np.float64)
+    >>> layer.forward(np.array([[1.0, 2.0]]))
+    array([[3.]])
+    >>> layer.backward(np.array([[1.0]])), layer.grads["W"].ravel()
+    (array([[1., 1.]]), array([1., 2.]))
     """
 
     params: dict[str, np.ndarray]
@@ -134,6 +140,8 @@ class ActivationLayer(Layer):
     dtype:
         The model's dtype, which PReLU's trained slope takes too.
 
+    Examples
+    --------
     >>> layer = ActivationLayer("prelu", 3, per_unit=True, alpha=0.1)
     >>> layer.forward(np.array([[-1.0, -2.0, 3.0]]))
     array([[-0.1, -0.2,  3. ]])
@@ -222,6 +230,14 @@ class Dropout(Layer):
 
     The survivors are scaled by ``1 / (1 - rate)`` so the mean is unchanged;
     the variance is not, which is what breaks SELU's self-normalization.
+    In evaluation mode it is the identity.
+
+    >>> drop = Dropout(0.5, rng=0)
+    >>> y = drop.forward(np.ones((1, 8)))
+    >>> sorted(set(y.ravel().tolist()))          # dropped, or kept and doubled
+    [0.0, 2.0]
+    >>> drop.eval().forward(np.ones((1, 3)))
+    array([[1., 1., 1.]])
     """
 
     def __init__(self, rate: float, *, rng: object = None) -> None:
@@ -253,6 +269,11 @@ class AlphaDropout(Layer):
     restores mean 0 and variance 1 for standardized inputs, with
     ``a = (q + alpha'^2 q (1 - q))^(-1/2)`` and ``b = -a (1 - q) alpha'``,
     ``q = 1 - rate`` the keep probability.
+
+    >>> x = np.random.default_rng(0).standard_normal((200_000, 1))
+    >>> y = AlphaDropout(0.2, rng=1).forward(x)
+    >>> round(float(y.mean()), 2) + 0.0, round(float(y.var()), 2)
+    (0.0, 1.0)
     """
 
     def __init__(self, rate: float, *, rng: object = None) -> None:

@@ -25,6 +25,12 @@ class MLP:
 
     Build one with :func:`mlp`. ``forward`` caches each layer's input and
     output; ``backward`` fills every layer's ``grads``.
+
+    >>> model = MLP([Dense(3, 4, rng=0), ActivationLayer("relu"), Dense(4, 2, rng=1)])
+    >>> model.n_inputs, model.n_outputs, len(model.dense_layers)
+    (3, 2, 2)
+    >>> model.predict(np.zeros((5, 3))).shape
+    (5, 2)
     """
 
     def __init__(self, layers: Sequence[Layer], *, dtype: object = np.float32) -> None:
@@ -199,6 +205,14 @@ def randomized_asymmetric_init(model: MLP, rng: object = None, *, sigma: float =
     one of those fan_in + 1 numbers, chosen uniformly, is replaced by a
     Beta(2, 1) draw, which is positive. A deep ReLU net so initialized is far
     less likely to be born dead than with a symmetric initialization.
+
+    With a tiny ``sigma`` the Beta entry stands out: one per unit, among its
+    3 weights and its bias, and positive.
+
+    >>> model = randomized_asymmetric_init(mlp([3, 4, 2], rng=0), rng=0, sigma=1e-6)
+    >>> column = np.vstack([model.dense_layers[0].W, model.dense_layers[0].b])
+    >>> (np.abs(column) > 1e-3).sum(axis=0), bool(column.max(axis=0).min() > 0)
+    (array([1, 1, 1, 1]), True)
     """
     if not isinstance(model, MLP):
         raise TypeError(f"model must be an initact.nn.MLP, got {type(model).__name__}")
@@ -217,7 +231,13 @@ def randomized_asymmetric_init(model: MLP, rng: object = None, *, sigma: float =
 
 @dataclass
 class LSUVReport:
-    """What :func:`lsuv` did: per dense layer, iterations and final output variance."""
+    """What :func:`lsuv` did: per dense layer, iterations and final output variance.
+
+    >>> X = np.random.default_rng(0).standard_normal((128, 4))
+    >>> report = lsuv(mlp([4, 8, 2], activation="relu", rng=0), X, rng=0)
+    >>> len(report.iterations), len(report.variances)    # the hidden layers
+    (1, 1)
+    """
 
     iterations: list[int]
     variances: list[float]
@@ -232,6 +252,12 @@ def lsuv(
     from the input, the kernel is divided by the standard deviation of that
     layer's output on the batch ``X`` until ``|Var - 1| < tol`` or
     ``max_iter`` rescalings were made. Biases are left as they are.
+
+    >>> X = np.random.default_rng(0).standard_normal((256, 8))
+    >>> model = mlp([8, 16, 16, 2], activation="tanh", rng=0, dtype=np.float64)
+    >>> report = lsuv(model, X, rng=0)
+    >>> all(abs(v - 1) < 0.1 for v in report.variances)
+    True
     """
     X = model.check_inputs(X)
     tol = _checks.real(tol, "tol", above=0)

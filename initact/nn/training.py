@@ -139,6 +139,15 @@ class SGD:
     ``v = momentum * v - lr * g``; plain momentum then moves ``p += v``,
     Nesterov ``p += momentum * v - lr * g``. ``last_updates`` keeps the step
     just taken for every parameter, for the update:data ratio.
+
+    >>> from initact.nn import Dense, MLP
+    >>> model = MLP([Dense(1, 1, kernel_init="ones", dtype=np.float64)], dtype=np.float64)
+    >>> model.forward(np.ones((1, 1)))
+    array([[1.]])
+    >>> model.backward(np.ones((1, 1)))          # dLoss/dW = 1
+    >>> SGD(lr=0.1).step(model)
+    >>> model.dense_layers[0].W
+    array([[0.9]])
     """
 
     def __init__(self, lr: float, momentum: float = 0.0, nesterov: bool = False) -> None:
@@ -255,7 +264,21 @@ class _UpdateGuard:
 
 @dataclass
 class History:
-    """Per-epoch metrics of :func:`fit`; ``loss``/``accuracy`` average the epoch's batches."""
+    """Per-epoch metrics of :func:`fit`; ``loss``/``accuracy`` average the epoch's batches.
+
+    ``diverged`` is True when training stopped at a non-finite loss, output or
+    parameter, and ``diverged_at`` says ``(epoch, step)``. ``str()`` is a table.
+
+    >>> from initact.data import make_spirals
+    >>> from initact.nn import mlp
+    >>> X, y = make_spirals(64, rng=0)
+    >>> history = fit(mlp([2, 8, 2], rng=0), X, y, epochs=2, batch_size=16, lr=0.1,
+    ...                   rng=0, progress=False)
+    >>> history.epoch, history.diverged
+    ([1, 2], False)
+    >>> print(str(history).splitlines()[0])
+    epoch      loss  accuracy
+    """
 
     epoch: list[int] = field(default_factory=list)
     loss: list[float] = field(default_factory=list)
@@ -333,6 +356,14 @@ def evaluate(model: MLP, X: object, y: object, loss: str = "cross_entropy") -> t
     """``(loss, accuracy)`` of ``model`` on ``(X, y)`` in evaluation mode.
 
     Accuracy is NaN for the squared-error loss.
+
+    A network whose logits are all 0 predicts class 0 and has loss ln(C) for C classes:
+
+    >>> from initact.nn import mlp
+    >>> model = mlp([4, 3], kernel_init="zeros", rng=0, dtype=np.float64)
+    >>> loss, accuracy = evaluate(model, np.ones((4, 4)), np.array([0, 1, 2, 0]))
+    >>> round(loss, 6) == round(math.log(3), 6), accuracy
+    (True, 0.5)
     """
     X = model.check_inputs(X)
     y = _check_labels(y, X.shape[0], model, loss, "y")
