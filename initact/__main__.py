@@ -33,7 +33,7 @@ from initact.theory import recommend, table_11_1
 ACTIVATION_NAMES = (*ACTIVATIONS, "linear", "none", "silu", "softmax")
 _NAME_OF = _checks.normalised_table({name: name for name in ACTIVATION_NAMES})
 
-#: Exit code after the reader closed the pipe: 128 + SIGPIPE, as a shell reports it.
+#: Exit code after the reader closed the pipe, 128 + SIGPIPE, as a shell reports it.
 BROKEN_PIPE_EXIT = 128 + int(getattr(signal, "SIGPIPE", 13))
 
 

@@ -605,7 +605,7 @@ class RReLU(Activation):
 
     @property
     def eval_slope(self) -> float:
-        """Slope used at test time: the mean slope, or 1 / the mean divisor."""
+        """The slope used at test time, the mean slope (or 1 / the mean divisor)."""
         middle = (self.lower + self.upper) / 2
         return middle if self.form == "slope" else 1 / middle
 
@@ -695,7 +695,7 @@ class PReLU(Activation):
 
     @property
     def alpha(self) -> float | np.ndarray:
-        """The negative slope: a float, or a read-only float64 array, one slope per unit."""
+        """The negative slope, a float or a read-only float64 array with one slope per unit."""
         return self._alpha
 
     def _slope(self, x: np.ndarray) -> float | np.ndarray:

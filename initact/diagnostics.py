@@ -602,7 +602,7 @@ class ParameterLog(Callback):
 
     @property
     def values(self) -> dict[str, list[np.ndarray]]:
-        """Parameter name -> its logged values, one per epoch (0: before training)."""
+        """Each logged parameter's values by name, one per epoch (epoch 0 is before training)."""
         names = self._rows[0].keys() if self._rows else []
         return {name: [row[name] for row in self._rows] for name in names}
 

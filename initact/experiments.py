@@ -62,9 +62,9 @@ DEPTH_INITIALIZERS = (
     "standard_uniform",
     "orthogonal",
 )
-#: Activations the dying-ReLU explorer offers: ReLU and the variants meant to cure it.
+#: Activations the dying-ReLU explorer offers, ReLU and the variants meant to cure it.
 DYING_RELU_ACTIVATIONS = ("relu", "leaky_relu", "rrelu", "prelu", "elu", "selu", "gelu", "swish")
-#: Layer widths of the dying-ReLU network: 64 pixels, two hidden layers, 10 classes.
+#: Layer widths of the dying-ReLU network (64 pixels, two hidden layers, 10 classes).
 DYING_RELU_SIZES = (64, 100, 100, 10)
 
 

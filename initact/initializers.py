@@ -517,26 +517,26 @@ class RandomUniform(Initializer):
 
 
 # Table 11-1 as initializers. The uniform ones give the book's Equation 11-1.
-#: Glorot (Xavier) uniform, Equation 11-1: U(-r, r), r = sqrt(6 / (fan_in + fan_out)).
+#: Glorot (Xavier) uniform, Equation 11-1, U(-r, r) with r = sqrt(6 / (fan_in + fan_out)).
 glorot_uniform = VarianceScaling(1.0, "fan_avg", "uniform")
-#: Glorot (Xavier) normal: variance 1 / fan_avg, truncated at 2 std (Keras).
+#: Glorot (Xavier) normal, variance 1 / fan_avg, truncated at 2 std (Keras).
 glorot_normal = VarianceScaling(1.0, "fan_avg", "truncated_normal")
-#: He (Kaiming) uniform, for the ReLU family: U(-r, r), r = sqrt(6 / fan_in).
+#: He (Kaiming) uniform for the ReLU family, U(-r, r) with r = sqrt(6 / fan_in).
 he_uniform = VarianceScaling(2.0, "fan_in", "uniform")
-#: He (Kaiming) normal, for the ReLU family: variance 2 / fan_in, truncated (Keras).
+#: He (Kaiming) normal for the ReLU family, variance 2 / fan_in, truncated (Keras).
 he_normal = VarianceScaling(2.0, "fan_in", "truncated_normal")
-#: LeCun uniform, for SELU: U(-r, r), r = sqrt(3 / fan_in).
+#: LeCun uniform for SELU, U(-r, r) with r = sqrt(3 / fan_in).
 lecun_uniform = VarianceScaling(1.0, "fan_in", "uniform")
-#: LeCun normal, for SELU: variance 1 / fan_in, truncated (Keras).
+#: LeCun normal for SELU, variance 1 / fan_in, truncated (Keras).
 lecun_normal = VarianceScaling(1.0, "fan_in", "truncated_normal")
 #: Glorot & Bengio's "standard" U[-1/sqrt(n), 1/sqrt(n)], PyTorch's default for
 #: ``nn.Linear``: variance 1/(3 fan_in), so each linear layer shrinks the signal by 3.
 standard_uniform = VarianceScaling(1.0 / 3.0, "fan_in", "uniform")
 #: Saxe et al.'s orthogonal initialization with gain 1 (``Orthogonal(gain)`` for others).
 orthogonal = Orthogonal()
-#: Every weight 0: Keras's ``Zeros``, the usual bias initializer.
+#: Every weight 0 (Keras's ``Zeros``), the usual bias initializer.
 zeros = Constant(0.0)
-#: Every weight 1: Keras's ``Ones``.
+#: Every weight 1 (Keras's ``Ones``).
 ones = Constant(1.0)
 
 # Every name get_initializer knows, to the instance it stands for. A class's own

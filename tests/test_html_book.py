@@ -330,6 +330,10 @@ def test_api_reference_has_every_public_name_with_its_example(browser, html_book
     assert missing == [], f"public names with no entry in the API reference: {missing}"
     assert no_example == [], f"entries without their docstring's example: {no_example}"
     assert no_link == [], f"re-exported names not linked from their module's page: {no_link}"
+    # No docstring states a type, so a "Type" field means napoleon misread the first line of
+    # an attribute's or property's docstring ("text: more" is read as "type: description").
+    misread = sorted(i for i, text in entries.items() if re.search(r"^Type:?$", text, re.M))
+    assert misread == [], f"entries whose first docstring line was read as a type: {misread}"
     assert traffic.blocked == [] and traffic.failed == [] and traffic.exceptions == []
     context.close()
 
