@@ -42,6 +42,7 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",  # the few NumPy-style "Parameters" sections
     "sphinx_codeautolink",
+    "sphinx_design",  # {dropdown}: the exercises' solutions stay closed until clicked
 ]
 # index.md is a plain MyST page; a chapter is its .ipynb (its paired .md is excluded below).
 source_suffix = {".ipynb": "myst-nb", ".md": "myst-nb"}
@@ -54,7 +55,7 @@ exclude_patterns = [
 ]
 
 # --- MyST and MyST-NB ------------------------------------------------------------------
-myst_enable_extensions = ["dollarmath", "amsmath"]
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 myst_heading_anchors = 3
 nb_execution_mode = "off"  # outputs come from the committed notebooks, never re-executed
 nb_merge_streams = True
