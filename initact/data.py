@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 
 from . import _checks
-from .initializers import as_generator
+from .initializers import as_generator, check_memory
 
 try:  # POSIX: a download holds an advisory lock on its temporary file
     import fcntl
@@ -317,6 +317,8 @@ def make_spirals(n_samples=1000, *, noise=0.1, turns=1.5, rng=None, dtype=np.flo
     noise = _checks.real(noise, "noise", at_least=0)
     turns = _checks.real(turns, "turns", above=0)
     dtype = _checks.float_dtype(dtype)
+    # About six float64 values per point are alive at once (radius, angle, X, noise).
+    check_memory(6 * 8 * n_samples, "n_samples", n_samples, "the points")
     rng = as_generator(rng)
 
     y = np.zeros(n_samples, dtype=np.int64)
@@ -366,6 +368,13 @@ def make_teacher(
         raise TypeError(f"hidden must be an int or a sequence of ints, got {hidden!r}")
     hidden = tuple(_checks.integer(h, "hidden width") for h in hidden)
     dtype = _checks.float_dtype(dtype)
+    # Refuse sizes no machine holds before drawing: the teacher's weights, its 20,000
+    # calibration inputs and the data, each float64 with one activation per layer.
+    widest = max(n_features, *hidden, n_classes)
+    weights = sum(a * b for a, b in itertools.pairwise((n_features, *hidden, n_classes)))
+    sizes = f"n_features={n_features}, hidden={hidden}, n_classes={n_classes}"
+    check_memory(8 * (weights + 2 * 20_000 * widest), "teacher", sizes, "the teacher")
+    check_memory(8 * 2 * n_samples * widest, "n_samples", n_samples, "the inputs")
     rng = as_generator(rng)
 
     widths = (n_features, *hidden)
@@ -428,7 +437,11 @@ def read_idx(path) -> np.ndarray:
     >>> read_idx(path)
     array([7, 8, 9], dtype=uint8)
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or a path to an IDX file, got {path!r}")
     path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"path must be an IDX file, got the folder {path}")
     raw = path.read_bytes()
     if raw[:2] == b"\x1f\x8b":  # the gzip magic number
         try:

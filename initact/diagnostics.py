@@ -56,9 +56,9 @@ __all__ = [
 # --------------------------------------------------------------------------- checks
 
 
-def _check_model(model: object) -> MLP:
+def _check_model(model: object, name: str = "model") -> MLP:
     if not isinstance(model, MLP):
-        raise TypeError(f"model must be an initact.nn.MLP, got {type(model).__name__}")
+        raise TypeError(f"{name} must be an initact.nn.MLP, got {type(model).__name__}")
     return model
 
 
@@ -151,7 +151,7 @@ def parameter_distance(model: MLP, other: MLP) -> float:
     >>> parameter_distance(a, b)
     0.5
     """
-    model, other = _check_model(model), _check_model(other)
+    model, other = _check_model(model), _check_model(other, "other")
     mine, theirs = model.parameters(), other.parameters()
     shapes = [value.shape for _, value, _ in mine]
     if shapes != [value.shape for _, value, _ in theirs]:
@@ -285,7 +285,7 @@ def born_dead_probability(
     width = _checks.integer(width, "width")
     depth = _checks.integer(depth, "depth")
     trials = _checks.integer(trials, "trials")
-    if max_work != math.inf:
+    if not (isinstance(max_work, float) and max_work == math.inf):  # not an array's ==
         max_work = _checks.real(max_work, "max_work", above=0)
     gen = as_generator(rng)
     if x is not None:
@@ -408,6 +408,8 @@ class Recorder(Callback):
     ) -> None:
         self.every = _checks.integer(every, "every")
         self.bins = _checks.integer(bins, "bins")
+        # Each recorded step keeps bins counts per layer: refuse a bins no machine holds.
+        check_memory((self.bins + 1) * 8, "bins", self.bins, "the histogram's bin edges")
         self.hist_max = _checks.real(hist_max, "hist_max", above=0)
         self.saturation = _checks.real(saturation, "saturation", above=0.5, below=1)
         self.bin_edges = np.linspace(0.0, self.hist_max, self.bins + 1)

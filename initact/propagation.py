@@ -24,7 +24,7 @@ import numpy as np
 
 from . import _checks
 from .activations import Activation, get_activation
-from .initializers import Initializer, as_generator, get_initializer
+from .initializers import Initializer, as_generator, check_memory, get_initializer
 from .nn import ActivationLayer, Dense
 
 __all__ = ["Propagation", "propagate"]
@@ -133,6 +133,20 @@ def propagate(
     depth, width = _checks.integer(depth, "depth"), _checks.integer(width, "width")
     n_samples = _checks.integer(n_samples, "n_samples")
     n_inputs = width if n_inputs is None else _checks.integer(n_inputs, "n_inputs")
+    if not isinstance(backward, (bool, np.bool_)):
+        raise TypeError(f"backward must be True or False, got {backward!r}")
+    itemsize = _checks.float_dtype(dtype, allowed=(np.float32, np.float64)).itemsize
+    # Every layer's input, pre-activation and output stays in the result (and the
+    # gradients with backward=True): refuse a run that cannot fit, and so one of
+    # 10**12 layers that would otherwise loop for days.
+    per_layer = n_samples * width * (4 if backward else 2) + width * max(width, n_inputs)
+    sizes = (depth, width, n_samples, n_inputs)
+    check_memory(
+        (depth * per_layer + n_samples * n_inputs) * itemsize,
+        "(depth, width, n_samples, n_inputs)",
+        sizes,
+        "the layers' weights, activations and gradients",
+    )
     gen = as_generator(rng)
 
     layers: list[tuple[Dense, ActivationLayer]] = []

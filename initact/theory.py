@@ -257,7 +257,7 @@ def propagate_variance(
 
 def _check_quadratures(depth: int, work: int, max_work: float) -> None:
     """Refuse, naming ``depth``, a run of more than ``max_work`` quadratures (``work``)."""
-    if max_work != math.inf:
+    if not (isinstance(max_work, float) and max_work == math.inf):  # not an array's ==
         max_work = _checks.real(max_work, "max_work", above=0)
     if work > max_work:
         raise ValueError(
@@ -315,6 +315,8 @@ def torch_gain(name: str, param: float | None = None) -> float:
     >>> round(torch_gain("leaky_relu", 0.2) ** 2, 4)  # 2 / (1 + 0.2**2)
     1.9231
     """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a PyTorch nonlinearity name (str), got {name!r}")
     ones = ("linear", "identity", "sigmoid", "conv1d", "conv2d", "conv3d")
     ones += ("conv_transpose1d", "conv_transpose2d", "conv_transpose3d")
     gains = {"tanh": 5.0 / 3.0, "relu": math.sqrt(2.0), "selu": 3.0 / 4.0}

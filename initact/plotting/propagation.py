@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from .. import _checks
 from ..propagation import Propagation
 from ._style import axes, layer_colors, pyplot
 
@@ -38,7 +39,10 @@ def plot_layer_histograms(
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     ['layer 1', 'layer 2', 'layer 3']
     """
-    if quantity not in _QUANTITIES:
+    if not isinstance(run, Propagation):
+        raise TypeError(f"run must be an initact.propagation.Propagation, got {type(run).__name__}")
+    bins = _checks.integer(bins, "bins", at_most=100_000)  # a plot shows no more
+    if not isinstance(quantity, str) or quantity not in _QUANTITIES:
         raise ValueError(f"quantity must be one of {', '.join(_QUANTITIES)}, got {quantity!r}")
     attr, label = _QUANTITIES[quantity]
     arrays = getattr(run, attr)
@@ -83,6 +87,11 @@ def plot_by_depth(
     >>> fig.axes[0].get_xlabel()
     'layer'
     """
+    for name, mapping in (("series", series), ("theory", {"": ()} if theory is None else theory)):
+        if not isinstance(mapping, Mapping) or not mapping:
+            raise TypeError(
+                f"{name} must be a non-empty mapping of label -> values, got {mapping!r}"
+            )
     fig, ax = axes(ax)
     colors = {}
     for label, values in series.items():
