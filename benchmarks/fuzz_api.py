@@ -413,7 +413,18 @@ class Target:
 
 
 def _attr(path: str):
-    """``initact.x.y`` by dotted path; AttributeError if this version lacks it."""
+    """``initact.x.y`` by dotted path; AttributeError if this version lacks it.
+
+    ``"new.path|old.path"`` names one function that moved: the first that exists
+    is fuzzed, so a version before and after the move answer the same cases.
+    """
+    if "|" in path:
+        for alternative in path.split("|"):
+            try:
+                return _attr(alternative)
+            except AttributeError:
+                continue
+        raise AttributeError(path)
     parts = path.split(".")
     for n in range(len(parts), 0, -1):  # the longest prefix that is a module
         try:
@@ -426,8 +437,10 @@ def _attr(path: str):
     raise AttributeError(path)
 
 
-def _t(path, base=dict, kinds=None, **kw):
-    return Target(path, lambda: _attr(path), base, kinds or {}, **kw)
+def _t(path, base=dict, kinds=None, *, resolve=None, **kw):
+    """A target reported as ``path`` and found at ``resolve`` (default: ``path``)."""
+    where = resolve or path
+    return Target(path, lambda: _attr(where), base, kinds or {}, **kw)
 
 
 def _method(path, make, method, base=dict, kinds=None, **kw):
@@ -513,7 +526,13 @@ def targets() -> list[Target]:
             skip={"in_axis": {"99", "-99"}, "out_axis": {"99", "-99"}},  # checked at call time
         ),
         _t("initact.initializers.Orthogonal", kinds={"gain": "positive"}),
-        _t("initact.initializers.orthogonal", kinds={"gain": "positive"}),
+        # The factory orthogonal(gain) became a preset instance; Orthogonal(gain) is its heir.
+        _t(
+            "initact.initializers.orthogonal",
+            lambda: {"gain": 1.0},
+            {"gain": "positive"},
+            resolve="initact.initializers.Orthogonal|initact.initializers.orthogonal",
+        ),
         _t(
             "initact.initializers.get_initializer",
             lambda: {"name": "he_normal"},
@@ -873,6 +892,24 @@ def targets() -> list[Target]:
     small_depth = lambda: {"depth": 3, "width": 10, "n_samples": 20}  # noqa: E731
     dying = {"lr": "positive", "activation": "activation", "epochs": "count", "seed": "rng"}
     small_dying = lambda: {"lr": 0.1, "epochs": 1}  # noqa: E731
+    # The experiments moved from widgets to initact.experiments; render_x(...) became
+    # x_experiment(...).plot(), fuzzed here through the experiment it wraps.
+    moved = {
+        "depth_experiment": "initact.experiments.depth_experiment|initact.widgets.depth_experiment",
+        "render_depth": "initact.experiments.depth_experiment|initact.widgets.render_depth",
+        "dying_relu_experiment": (
+            "initact.experiments.dying_relu_experiment|initact.widgets.dying_relu_experiment"
+        ),
+        "render_dying_relu": (
+            "initact.experiments.dying_relu_experiment|initact.widgets.render_dying_relu"
+        ),
+        "initializer_scale": (
+            "initact.experiments.initializer_scale|initact.widgets.initializer_scale"
+        ),
+        "scaled_initializer": (
+            "initact.experiments.scaled_initializer|initact.widgets.scaled_initializer"
+        ),
+    }
     for name in ("depth_experiment", "DepthExplorer", "depth_explorer", "render_depth"):
         T.append(
             _t(
@@ -880,6 +917,7 @@ def targets() -> list[Target]:
                 small_depth,
                 depth,
                 skip={"scale": {"None"}, "initializer": {"None"}},
+                resolve=moved.get(name),
             )
         )
     for name in (
@@ -888,18 +926,20 @@ def targets() -> list[Target]:
         "dying_relu_explorer",
         "render_dying_relu",
     ):
-        T.append(_t(f"initact.widgets.{name}", small_dying, dying))
+        T.append(_t(f"initact.widgets.{name}", small_dying, dying, resolve=moved.get(name)))
     T += [
         _t(
             "initact.widgets.initializer_scale",
             lambda: {"initializer": "he_normal"},
             {"initializer": "initializer"},
+            resolve=moved["initializer_scale"],
         ),
         _t(
             "initact.widgets.scaled_initializer",
             lambda: {"preset": "he_normal"},
             {"preset": "initializer", "scale": "positive"},
             skip={"scale": {"None"}},
+            resolve=moved["scaled_initializer"],
         ),
     ]
     # plotting

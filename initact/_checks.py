@@ -251,3 +251,21 @@ def generator(rng: object, name: str = "rng") -> np.random.Generator:
     raise TypeError(
         f"{name} must be an int seed, a numpy.random.Generator or None, got {type(rng).__name__}"
     )
+
+
+def flag(value: object, name: str, *, allow_none: bool = False) -> bool | None:
+    """``value`` as a Python ``bool``; only a bool (or ``numpy.bool_``) is one.
+
+    >>> flag(True, "per_unit")
+    True
+    >>> flag("yes", "per_unit")
+    Traceback (most recent call last):
+    ...
+    TypeError: per_unit must be True or False, got 'yes' (str)
+    """
+    if value is None and allow_none:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    accepted = "True, False or None" if allow_none else "True or False"
+    raise TypeError(f"{name} must be {accepted}, got {value!r} ({type(value).__name__})")

@@ -192,8 +192,8 @@ def leaky_relu(x: Any, slope: Any) -> np.ndarray:
     array([[-0.2, -1. ],
            [ 3. , -2. ]])
     """
-    work, out_dtype = _as_input(x)
-    return _as_output(_leaky(work, _slopes_for(work, slope)), work, out_dtype)
+    work, _ = _as_input(x)
+    return _leaky_relu(x, _slopes_for(work, slope))
 
 
 def leaky_relu_derivative(x: Any, slope: Any) -> np.ndarray:
@@ -202,8 +202,21 @@ def leaky_relu_derivative(x: Any, slope: Any) -> np.ndarray:
     >>> leaky_relu_derivative(np.array([-1.0, 0.0, 2.0]), 0.25)
     array([0.25, 0.25, 1.  ])
     """
+    work, _ = _as_input(x)
+    return _leaky_relu_derivative(x, _slopes_for(work, slope))
+
+
+# The same two without the slope check, for the layers of initact.nn: the slopes there
+# are their own state (a PReLU slope that training drove to inf is a divergence for fit
+# to report, not a caller's bad argument).
+def _leaky_relu(x: Any, slope: Any) -> np.ndarray:
     work, out_dtype = _as_input(x)
-    return _as_output(_step(work, _slopes_for(work, slope)), work, out_dtype)
+    return _as_output(_leaky(work, slope), work, out_dtype)
+
+
+def _leaky_relu_derivative(x: Any, slope: Any) -> np.ndarray:
+    work, out_dtype = _as_input(x)
+    return _as_output(_step(work, slope), work, out_dtype)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:

@@ -149,6 +149,7 @@ def check_memory(nbytes: int, name: str, value: object, what: str) -> None:
     ...
     ValueError: shape=(10000000, 100000000) needs 909.5 TiB (1,000,000,000,000,000 bytes) ...
     """
+    nbytes = _checks.integer(nbytes, "nbytes", at_least=0)
     if nbytes <= _ALWAYS_ALLOWED_BYTES:
         return
     available, source = available_memory()

@@ -11,6 +11,7 @@ from initact.diagnostics import DeadChart
 from initact.nn import (
     MLP,
     SGD,
+    ActivationLayer,
     AlphaDropout,
     Callback,
     Dense,
@@ -683,3 +684,21 @@ def test_callbacks_must_be_callbacks_and_the_base_class_does_nothing():
         progress=False)  # fmt: skip
     for (_, a, _), (_, b, _) in zip(model.parameters(), plain.parameters(), strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_a_per_unit_prelu_layer_refuses_inputs_of_another_width():
+    layer = ActivationLayer("prelu", 3, per_unit=True)
+    with pytest.raises(ValueError, match="x needs a last axis"):
+        layer.forward(np.ones((2, 4), dtype=np.float32))
+
+
+def test_finite_weights_whose_outputs_overflow_are_reported_as_diverged():
+    # Found by tests/test_properties.py: after the last step every weight is finite
+    # (up to 1e147) but their products overflow, so the model fit returns predicts inf.
+    X, y = np.zeros((3, 1)), np.array([0, 0, 1])
+    model = mlp([1, 2, 2], "prelu", "he_normal", rng=0, dtype=np.float64)
+    history = fit(model, X, y, epochs=2, batch_size=2, lr=1e30, rng=0, progress=False)
+    assert all(np.isfinite(value).all() for _, value, _ in model.parameters())
+    with np.errstate(over="ignore", invalid="ignore"):
+        assert not np.isfinite(model.predict(X)).all()
+    assert history.diverged and history.diverged_at == (2, 4)

@@ -16,16 +16,24 @@ from ..activations import (
     SELU_SCALE,
     PReLU,
     RReLU,
+    _leaky_relu,
+    _leaky_relu_derivative,
     get_activation,
-    leaky_relu,
-    leaky_relu_derivative,
 )
 from ..activations import Activation as ActivationFunction
-from ..initializers import Initializer, as_generator, get_initializer
+from ..initializers import Initializer, as_generator, check_memory, get_initializer
 
 __all__ = ["ActivationLayer", "AlphaDropout", "Dense", "Dropout", "Layer"]
 
 _DTYPES = (np.float32, np.float64)  # what a model computes in
+
+
+def _kernel_initializer(kernel_init: object) -> Initializer:
+    """``get_initializer(kernel_init)``, with any error naming ``kernel_init``."""
+    try:
+        return get_initializer(kernel_init)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"kernel_init: {error}") from None
 
 
 class Layer:
@@ -87,10 +95,14 @@ class Dense(Layer):
         super().__init__()
         self.n_in = _checks.integer(n_in, "n_in")
         self.n_out = _checks.integer(n_out, "n_out")
-        self.kernel_init = get_initializer(kernel_init)
+        self.kernel_init = _kernel_initializer(kernel_init)
         self._init_name = kernel_init if isinstance(kernel_init, str) else repr(kernel_init)
         bias = _checks.real(bias_init, "bias_init")
         dtype = _checks.float_dtype(dtype, allowed=_DTYPES)
+        # W, its gradient and the bias's pair: refused before the initializer allocates.
+        shape = (self.n_in, self.n_out)
+        check_memory(2 * (self.n_in + 1) * self.n_out * dtype.itemsize, "n_in, n_out", shape,
+                     f"a {dtype} kernel, its gradient and the bias")  # fmt: skip
         self.W = self.kernel_init((self.n_in, self.n_out), rng=rng, dtype=dtype)
         self.b = np.full(self.n_out, bias, dtype=dtype)
         self.params = {"W": self.W, "b": self.b}
@@ -161,7 +173,7 @@ class ActivationLayer(Layer):
     ) -> None:
         super().__init__()
         self.activation = get_activation(activation, **params)
-        self.per_unit = bool(per_unit)
+        self.per_unit = _checks.flag(per_unit, "per_unit")
         self.rng: np.random.Generator | None = None
         self.slopes: np.ndarray | None = None
         if isinstance(self.activation, RReLU):
@@ -169,6 +181,8 @@ class ActivationLayer(Layer):
         if isinstance(self.activation, PReLU):
             start = np.asarray(self.activation.alpha, dtype=np.float64)
             width = _checks.integer(n_units, "n_units") if per_unit else 1
+            dtype = _checks.float_dtype(dtype, allowed=_DTYPES)
+            check_memory(2 * width * dtype.itemsize, "n_units", width, "the slopes and gradients")
             if start.size not in (1, width):
                 # One slope per unit is honoured as given; never averaged into one.
                 raise ValueError(
@@ -177,7 +191,7 @@ class ActivationLayer(Layer):
                     else f"alpha must be one slope shared by the layer (per_unit=True takes one "
                     f"per unit), got {start.size}"
                 )
-            alpha = np.empty(width, dtype=_checks.float_dtype(dtype, allowed=_DTYPES))
+            alpha = np.empty(width, dtype=dtype)
             alpha[...] = start.reshape(-1)
             self.params = {"alpha": alpha}
             self.grads = {"alpha": np.zeros_like(alpha)}
@@ -190,6 +204,11 @@ class ActivationLayer(Layer):
         """The slopes this forward pass uses, from the state this layer owns (None: no state)."""
         if "alpha" in self.params:
             alpha = self.params["alpha"]
+            if self.per_unit and (x.ndim == 0 or x.shape[-1] != alpha.size):
+                raise ValueError(
+                    f"this PReLU layer has {alpha.size} units (one slope each), so x needs a "
+                    f"last axis of that length, got x of shape {x.shape}"
+                )
             return alpha if self.per_unit else alpha[0]
         if self.rng is not None and self.training:
             self.slopes = self.activation.sample_slopes(x.shape, self.rng, dtype=x.dtype)
@@ -200,7 +219,7 @@ class ActivationLayer(Layer):
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.x = x
         slope = self._slope(x)
-        self.output = self.activation(x) if slope is None else leaky_relu(x, slope)
+        self.output = self.activation(x) if slope is None else _leaky_relu(x, slope)
         return self.output
 
     def backward(self, grad: np.ndarray, *, need_input_grad: bool = True) -> np.ndarray | None:
@@ -217,7 +236,7 @@ class ActivationLayer(Layer):
             slope = self.slopes
         if slope is None:
             return grad * self.activation.derivative(self.x)
-        return grad * leaky_relu_derivative(self.x, slope)
+        return grad * _leaky_relu_derivative(self.x, slope)
 
     def __repr__(self) -> str:
         if "alpha" in self.params and self.params["alpha"].size > 1:

@@ -14,8 +14,16 @@ import numpy as np
 from .. import _checks
 from ..activations import Activation as ActivationFunction
 from ..activations import get_activation
-from ..initializers import Initializer, Orthogonal, as_generator, get_initializer
-from .layers import _DTYPES, ActivationLayer, AlphaDropout, Dense, Dropout, Layer
+from ..initializers import Initializer, Orthogonal, as_generator, check_memory
+from .layers import (
+    _DTYPES,
+    ActivationLayer,
+    AlphaDropout,
+    Dense,
+    Dropout,
+    Layer,
+    _kernel_initializer,
+)
 
 __all__ = ["MLP", "LSUVReport", "lsuv", "mlp", "randomized_asymmetric_init"]
 
@@ -34,6 +42,10 @@ class MLP:
     """
 
     def __init__(self, layers: Sequence[Layer], *, dtype: object = np.float32) -> None:
+        if isinstance(layers, (str, bytes)) or not isinstance(layers, Sequence):
+            raise TypeError(
+                f"layers must be a list of initact.nn.Layer, got {type(layers).__name__}"
+            )
         self.layers = list(layers)
         for i, layer in enumerate(self.layers):
             if not isinstance(layer, Layer):
@@ -83,7 +95,10 @@ class MLP:
 
     def check_inputs(self, X: object, name: str = "X") -> np.ndarray:
         """``X`` as a 2-D array of the model's dtype, or a clear error."""
-        arr = np.asarray(X)
+        try:
+            arr = np.asarray(X)
+        except ValueError as error:  # ragged nested lists
+            raise ValueError(f"{name} must be a rectangular array of numbers: {error}") from None
         if arr.dtype.kind not in "biuf":
             raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
         if arr.ndim != 2 or arr.shape[1] != self.n_inputs:
@@ -173,10 +188,15 @@ def mlp(
     widths = [_checks.integer(n, "sizes") for n in sizes]
     if len(widths) < 2:
         raise ValueError(f"sizes needs at least an input and an output width, got {sizes!r}")
+    dropout = _checks.real(dropout, "dropout", at_least=0, below=1)
+    alpha_dropout = _checks.real(alpha_dropout, "alpha_dropout", at_least=0, below=1)
     if dropout and alpha_dropout:
         raise ValueError("choose dropout or alpha_dropout, not both")
     dtype = _checks.float_dtype(dtype, allowed=_DTYPES)
-    get_initializer(kernel_init)  # fail early on a bad name
+    _kernel_initializer(kernel_init)  # fail early on a bad name
+    # Every kernel and bias with its gradient, refused before the first one is drawn.
+    n_params = sum((a + 1) * b for a, b in itertools.pairwise(widths))
+    check_memory(2 * n_params * dtype.itemsize, "sizes", sizes, "the weights and gradients")
     get_activation(activation, **activation_params)  # fail early on a bad name or parameter
     gen = as_generator(rng)
     layers: list[Layer] = []
@@ -259,6 +279,8 @@ def lsuv(
     >>> all(abs(v - 1) < 0.1 for v in report.variances)
     True
     """
+    if not isinstance(model, MLP):
+        raise TypeError(f"model must be an initact.nn.MLP, got {type(model).__name__}")
     X = model.check_inputs(X)
     tol = _checks.real(tol, "tol", above=0)
     max_iter = _checks.integer(max_iter, "max_iter")

@@ -352,6 +352,13 @@ def _check_labels(y: object, n: int, model: MLP, loss: str, name: str) -> np.nda
     return arr
 
 
+def _check_loss(loss: object) -> None:
+    if not isinstance(loss, str):
+        raise TypeError(f"loss must be one of {', '.join(_LOSSES)} (a str), got {loss!r}")
+    if loss not in _LOSSES:
+        raise ValueError(f"loss must be one of {', '.join(_LOSSES)}, got {loss!r}")
+
+
 def evaluate(model: MLP, X: object, y: object, loss: str = "cross_entropy") -> tuple[float, float]:
     """``(loss, accuracy)`` of ``model`` on ``(X, y)`` in evaluation mode.
 
@@ -365,6 +372,9 @@ def evaluate(model: MLP, X: object, y: object, loss: str = "cross_entropy") -> t
     >>> round(loss, 6) == round(math.log(3), 6), accuracy
     (True, 0.5)
     """
+    if not isinstance(model, MLP):
+        raise TypeError(f"model must be an initact.nn.MLP, got {type(model).__name__}")
+    _check_loss(loss)
     X = model.check_inputs(X)
     y = _check_labels(y, X.shape[0], model, loss, "y")
     out = model.predict(X)
@@ -445,7 +455,11 @@ def fit(
     ``on_step_end(model, step, optimizer)`` (after each update) and
     ``on_epoch_end(model, epoch, history)``.
     Every argument is checked before the model is touched. Training stops
-    early, with ``history.diverged`` set, if the training or validation loss stops being finite.
+    early, with ``history.diverged`` set and ``history.diverged_at`` the
+    ``(epoch, step)``, as soon as a training loss, an output, a parameter or the
+    validation loss stops being finite. Finite weights can still multiply to an
+    infinite output, so after the last epoch fit also runs the trained model
+    once over ``X`` (one forward pass) and reports a non-finite output there.
 
     Ctrl-C (KeyboardInterrupt) propagates, with the model at its last completed
     step (an update is never half applied) and the History of the completed epochs
@@ -470,8 +484,8 @@ def fit(
     """
     if not isinstance(model, MLP):
         raise TypeError(f"model must be an initact.nn.MLP, got {type(model).__name__}")
-    if loss not in _LOSSES:
-        raise ValueError(f"loss must be one of {', '.join(_LOSSES)}, got {loss!r}")
+    _check_loss(loss)
+    progress = _checks.flag(progress, "progress", allow_none=True)
     X = model.check_inputs(X)
     y = _check_labels(y, X.shape[0], model, loss, "y")
     if (X_val is None) != (y_val is None):
@@ -490,6 +504,10 @@ def fit(
     elif lr is not None or momentum or nesterov:
         raise ValueError("give optimizer or lr/momentum/nesterov, not both")
     gen = as_generator(rng)
+    if isinstance(callbacks, (str, bytes, Callback)) or not isinstance(callbacks, Iterable):
+        raise TypeError(
+            f"callbacks must be a list of initact.nn.Callback, got {type(callbacks).__name__}"
+        )
     callbacks = list(callbacks)
     for i, cb in enumerate(callbacks):
         if not isinstance(cb, Callback):
@@ -549,6 +567,10 @@ def fit(
                     # overflowed yet.
                     history.diverged, history.diverged_at = True, (epoch, step)
                     break
+            else:
+                # The model fit returns: finite weights whose product overflows are diverged too.
+                if epochs and not np.isfinite(model.predict(X)).all():
+                    history.diverged, history.diverged_at = True, (epochs, step)
     except KeyboardInterrupt as err:
         err.history = history  # the completed epochs stay reachable
         raise
