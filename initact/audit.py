@@ -598,8 +598,8 @@ def _torch_activation(module: Any) -> tuple[Activation | str | None, str] | None
         if float(module.beta) != 1.0:
             return None, f"Softplus(beta={module.beta})"
         act = Softplus()
-    elif name in ("Softmax", "LogSoftmax"):
-        return _SOFTMAX, name
+    elif name in ("Softmax", "LogSoftmax"):  # an output layer: Glorot's row
+        return _SOFTMAX, "softmax" if name == "Softmax" else "log_softmax"
     else:
         return None
     label = repr(PReLU(float(np.mean(act.alpha)))) if isinstance(act, PReLU) else repr(act)
@@ -706,7 +706,7 @@ def _keras_activation(fn: Any) -> tuple[Activation | str | None, str]:
             act = ELU(float(fn.alpha))
             return act, repr(act)
         if name == "PReLU":
-            alpha = np.asarray(fn.get_weights()[0], dtype=np.float64).ravel()
+            alpha = _keras_numpy(fn.alpha).ravel()
             act = PReLU(float(alpha[0]) if alpha.size == 1 else alpha)
             label = f"PReLU(alpha=mean {alpha.mean():.3g} of {alpha.size})"
             return act, label if alpha.size > 1 else repr(act)
@@ -764,9 +764,7 @@ def _keras_kind(layer: Any) -> str:
 
 
 def _keras_layer(name: str, layer: Any) -> _Layer:
-    import keras  # the model is Keras's: keras is installed
-
-    kernel = keras.ops.convert_to_numpy(layer.kernel).astype(np.float64)
+    kernel = _keras_numpy(layer.kernel)
     rank = kernel.ndim
     layout = "(in, out)" if rank == 2 else "(" + ", ".join("k" * (rank - 2)) + ", in, out)"
     act, label = _keras_activation(layer.activation)
@@ -784,9 +782,19 @@ def _keras_layer(name: str, layer: Any) -> _Layer:
     )
 
 
-def _audit_keras(model: Any, X: object, activations: object) -> tuple[list[_Layer], list[str]]:
-    import keras
+def _keras_numpy(x: Any) -> np.ndarray:
+    """A Keras variable or tensor as float64 NumPy, on any backend.
 
+    Not keras.ops.convert_to_numpy: on the torch backend it calls np.array on a tensor,
+    which NumPy 2 answers with a DeprecationWarning (no copy= keyword).
+    """
+    value = getattr(x, "value", x)  # a Variable's backend tensor
+    if hasattr(value, "detach"):  # torch
+        value = value.detach().cpu().numpy()
+    return np.asarray(value, dtype=np.float64)
+
+
+def _audit_keras(model: Any, X: object, activations: object) -> tuple[list[_Layer], list[str]]:
     layers = _keras_layers(model)
     if any(not layer.built for layer in layers):
         raise ValueError(
@@ -808,7 +816,7 @@ def _audit_keras(model: Any, X: object, activations: object) -> tuple[list[_Laye
         h = _probe(X).astype(np.float32)
         for layer in layers:
             h = layer(h, training=False)
-            outputs[id(layer)] = [keras.ops.convert_to_numpy(h).astype(np.float64)]
+            outputs[id(layer)] = [_keras_numpy(h)]
     return _event_layers(events, _keras_layer, _keras_activation, overrides, outputs), notes
 
 
