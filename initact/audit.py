@@ -111,8 +111,9 @@ class AuditRow:
     on the same scale as ``recommended_scale``; ``ratio`` is their quotient. A layer
     whose activation has no row in Table 11-1 has ``None`` there and is not judged.
     ``signal_variance`` is the mean-field pre-activation variance after this layer,
-    from the input through every kernel as it is (``signal_variance_recommended``: at the
-    recommended scales). The last three fields are measured on ``X`` (``None`` without).
+    from the input through every kernel (and bias: ``bias_second_moment`` is the mean of
+    its squares) as it is; ``signal_variance_recommended``: with the kernels at the
+    recommended scales. The last three fields are measured on ``X`` (``None`` without).
     """
 
     name: str
@@ -132,6 +133,7 @@ class AuditRow:
     distribution: str
     normalized: bool
     verdict: str
+    bias_second_moment: float = 0.0
     signal_variance: float = math.nan
     signal_variance_recommended: float = math.nan
     dead_fraction: float | None = None
@@ -157,6 +159,12 @@ class Audit:
     notes: tuple[str, ...] = ()
     measured_on: int | None = None  # rows of X, when given
     skipped: tuple[str, ...] = field(default=())
+
+    def __repr__(self) -> str:  # short: Jupyter shows it beside the HTML table
+        return (
+            f"<Audit of {self.source}: {len(self.rows)} weight layers, "
+            f"{len(self.flagged)} off Table 11-1>"
+        )
 
     @property
     def flagged(self) -> tuple[AuditRow, ...]:
@@ -287,6 +295,7 @@ class _Layer:
     normalized: bool = False
     post: np.ndarray | None = None  # the activation's output on X
     unit_axis: int = -1
+    bias: np.ndarray | None = None
 
 
 def _resolve_activation(value: object, where: str) -> tuple[Activation | str | None, str]:
@@ -422,6 +431,9 @@ def _row(layer: _Layer, flavour: str) -> AuditRow:
         distribution=_shape_guess(kurtosis, n),
         normalized=layer.normalized,
         verdict=verdict,
+        bias_second_moment=(
+            0.0 if layer.bias is None or not layer.bias.size else float(np.mean(layer.bias**2))
+        ),
         dead_fraction=dead,
         saturated_fraction=saturated,
         activation_std=std,
@@ -461,19 +473,21 @@ def _second_moment(act: object, q: float, normalized: bool) -> float:
 def _with_signal(rows: list[AuditRow], layers: list[_Layer], m0: float) -> list[AuditRow]:
     """Each row with the mean-field pre-activation variance, as initialized and as wanted.
 
-    q_l = Var[W_l] fan_in_l E[f_{l-1}(z)^2], z ~ N(0, q_{l-1}), and E[x^2] = m0 at the
-    input: the variance map of chapter 3, one kernel at a time.
+    q_l = Var[W_l] fan_in_l E[f_{l-1}(z)^2] + mean(b_l^2), z ~ N(0, q_{l-1}), and
+    E[x^2] = m0 at the input: the variance map of chapter 3, one kernel at a time, with
+    the biases' share (Poole et al. 2016): a bias keeps a vanishing signal from reaching 0.
     """
     out = []
     m, m_rec = m0, m0
     for row, layer in zip(rows, layers, strict=True):
         fan_in = max(1, row.fan_in)
-        q = row.weight_variance * fan_in * m
+        q = row.weight_variance * fan_in * m + row.bias_second_moment
         if row.recommended_scale is None:
             q_rec = math.nan
         else:
             fan = {"fan_in": fan_in, "fan_avg": max(1.0, (row.fan_in + row.fan_out) / 2)}
             q_rec = row.recommended_scale / fan[row.mode] * fan_in * m_rec
+            q_rec += row.bias_second_moment
         out.append(replace(row, signal_variance=q, signal_variance_recommended=q_rec))
         m = _second_moment(layer.activation, q, layer.normalized)
         m_rec = _second_moment(layer.activation, q_rec, layer.normalized)
@@ -621,6 +635,7 @@ def _torch_kind(module: Any) -> str:
 
 def _torch_layer(name: str, module: Any) -> _Layer:
     kernel = module.weight.detach().cpu().double().numpy()
+    bias = None if module.bias is None else module.bias.detach().cpu().double().numpy()
     rank = kernel.ndim
     layout = "(out, in)" if rank == 2 else "(out, in, " + ", ".join("k" * (rank - 2)) + ")"
     return _Layer(
@@ -633,6 +648,7 @@ def _torch_layer(name: str, module: Any) -> _Layer:
         activation=Identity(),
         label=repr(Identity()),
         unit_axis=1 if rank > 2 else -1,
+        bias=bias,
     )
 
 
@@ -779,6 +795,7 @@ def _keras_layer(name: str, layer: Any) -> _Layer:
         activation=act,
         label=label,
         unit_axis=1 if channels_first else -1,
+        bias=None if getattr(layer, "bias", None) is None else _keras_numpy(layer.bias),
     )
 
 
@@ -984,10 +1001,16 @@ def audit(
     rows = [_row(layer, flavour) for layer in layers]
     m0 = 1.0
     if X is None:
-        notes.append("signal q: mean-field variance for inputs of mean square 1")
+        notes.append(
+            "signal q: mean-field pre-activation variance (kernels and biases) for inputs of "
+            "mean square 1"
+        )
     else:
         m0 = float(np.mean(np.square(_probe(X), dtype=np.float64)))
-        notes.append(f"signal q: mean-field variance for inputs of mean square {m0:.3g} (X's)")
+        notes.append(
+            "signal q: mean-field pre-activation variance (kernels and biases) for inputs of "
+            f"mean square {m0:.3g} (X's)"
+        )
     if any(layer.label != repr(Identity()) and layer.activation is None for layer in layers):
         notes.append("layers with an activation Table 11-1 has no row for are not judged")
     rows = _with_signal(rows, layers, m0)

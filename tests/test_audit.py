@@ -68,7 +68,8 @@ def test_pytorch_default_linear_is_a_sixth_of_he_in_front_of_relu():
 
 def test_kaiming_normal_passes_and_the_signal_keeps_its_variance():
     torch.manual_seed(0)
-    model = nn.Sequential(*[m for _ in range(6) for m in (nn.Linear(256, 256), nn.ReLU())])
+    layers = [m for _ in range(6) for m in (nn.Linear(256, 256, bias=False), nn.ReLU())]
+    model = nn.Sequential(*layers)
     for m in model:
         if isinstance(m, nn.Linear):
             nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
@@ -86,10 +87,29 @@ def test_kaiming_normal_passes_and_the_signal_keeps_its_variance():
 
 def test_the_default_init_shrinks_the_signal_by_six_per_relu_layer():
     torch.manual_seed(0)
-    model = nn.Sequential(*[m for _ in range(5) for m in (nn.Linear(512, 512), nn.ReLU())])
+    model = nn.Sequential(
+        *[m for _ in range(5) for m in (nn.Linear(512, 512, bias=False), nn.ReLU())]
+    )
     q = initact.audit(model).signal_variance
     ratios = q[1:] / q[:-1]  # each layer: Var[W] fan_in E[relu(z)^2] / q = (1/3) (1/2)
     assert np.allclose(ratios, 1 / 6, rtol=4 * math.sqrt(0.8 / 512**2) * 2)
+
+
+def test_the_biases_keep_the_mean_field_signal_from_vanishing():
+    # PyTorch's default biases, U(+-1/sqrt(fan_in)): mean square 1/(3 fan_in) per layer,
+    # which the map adds to each layer's pre-activation variance.
+    torch.manual_seed(0)
+    model = nn.Sequential(*[m for _ in range(30) for m in (nn.Linear(100, 100), nn.ReLU())])
+    X = torch.randn(2000, 100)
+    rows = initact.audit(model, X.numpy()).rows
+    for row, module in zip(rows, model[::2], strict=True):
+        assert row.bias_second_moment == pytest.approx(float((module.bias.detach().double() ** 2).mean()))
+    # The fixed point of q = q / 6 + B is 6 B / 5; it is reached long before layer 30.
+    b = rows[-1].bias_second_moment
+    assert rows[-1].signal_variance == pytest.approx(
+        rows[-1].weight_variance * 100 * 0.5 * rows[-2].signal_variance + b
+    )
+    assert 1 / 3 / 100 / 3 < rows[-1].signal_variance < 3 / 100
 
 
 @pytest.mark.parametrize(
