@@ -103,7 +103,9 @@ def test_the_biases_keep_the_mean_field_signal_from_vanishing():
     X = torch.randn(2000, 100)
     rows = initact.audit(model, X.numpy()).rows
     for row, module in zip(rows, model[::2], strict=True):
-        assert row.bias_second_moment == pytest.approx(float((module.bias.detach().double() ** 2).mean()))
+        assert row.bias_second_moment == pytest.approx(
+            float((module.bias.detach().double() ** 2).mean())
+        )
     # The fixed point of q = q / 6 + B is 6 B / 5; it is reached long before layer 30.
     b = rows[-1].bias_second_moment
     assert rows[-1].signal_variance == pytest.approx(
