@@ -24,6 +24,9 @@ ipywidgets.
 import importlib
 
 from . import activations, data, diagnostics, fans, initializers, nn, propagation, theory
+
+# initact.audit is the function: it takes the name of its module, initact/audit.py, whose
+# other names (Audit, AuditRow) are imported with `from initact.audit import ...`.
 from .activations import (
     ACTIVATIONS,
     ELU,
@@ -44,6 +47,7 @@ from .activations import (
     Tanh,
     get_activation,
 )
+from .audit import audit
 from .fans import compute_fans
 from .initializers import (
     INITIALIZERS,
@@ -111,6 +115,7 @@ __all__ = [
     "TruncatedNormal",
     "VarianceScaling",
     "activations",
+    "audit",
     "compute_fans",
     "data",
     "diagnostics",

@@ -1,4 +1,9 @@
-"""Command line: ``python -m initact table`` and ``python -m initact recommend NAME``.
+"""Command line: ``python -m initact table``, ``recommend NAME`` and ``audit MODEL_FILE``.
+
+``audit`` loads a saved Keras model (``.keras``) or a PyTorch module saved with ``torch.save`` and
+prints :func:`initact.audit` of it. Loading a PyTorch file unpickles it, which runs code
+from the file: audit only files you trust. Keras is loaded on the backend
+``KERAS_BACKEND`` names, or torch when it names none (reading the weights needs no more).
 
 NAME is matched as :func:`initact.activations.get_activation` matches it (case,
 ``-``, ``_`` and spaces ignored, so ``LeakyReLU`` works); an unknown name is
@@ -76,6 +81,23 @@ def _build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     rec.add_argument("--lower", type=float, help="rrelu lower slope bound")
     rec.add_argument("--upper", type=float, help="rrelu upper slope bound")
     rec.add_argument("--beta", type=float, help="swish beta")
+    aud = commands.add_parser(
+        "audit",
+        help="check a saved Keras or PyTorch model's initialization against Table 11-1",
+        description="Check each weight layer of a saved model (.keras file, or a torch.save'd "
+        "module) against Table 11-1. A PyTorch file is unpickled: audit only files you trust.",
+    )
+    aud.add_argument(
+        "model_file", metavar="MODEL_FILE", help="a .keras file or a torch.save'd module"
+    )
+    aud.add_argument(
+        "--activation",
+        action="append",
+        default=[],
+        metavar="LAYER=NAME",
+        help="the activation a layer's forward() applies as a function (F.relu), e.g. "
+        "fc1=relu; repeat for each layer",
+    )
     return parser, rec
 
 
@@ -107,6 +129,8 @@ def _run(argv: Sequence[str] | None) -> int:
     if args.command == "table":
         print(table_11_1())
         return 0
+    if args.command == "audit":
+        return _audit(parser, args)
     params = {
         key: value
         for key, value in (
@@ -128,6 +152,46 @@ def _run(argv: Sequence[str] | None) -> int:
         rec_parser.error(f"{args.name}: {error}")
     print(recommend(activation))
     return 0
+
+
+def _audit(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from initact.audit import audit
+
+    mapping = {}
+    for item in args.activation:
+        layer, sep, name = item.partition("=")
+        if not sep or not layer or not name:
+            parser.error(f"--activation takes LAYER=NAME (e.g. fc1=relu), got {item!r}")
+        mapping[layer] = name
+    path = args.model_file
+    if not os.path.isfile(path):
+        parser.error(f"MODEL_FILE {path!r} is not a file")
+    try:
+        model = _load_model(path)
+        print(audit(model, activations=mapping or None))
+    except (ImportError, TypeError, ValueError) as error:
+        parser.error(f"{path}: {error}")
+    return 0
+
+
+def _load_model(path: str) -> object:
+    """A Keras model from a .keras file, else a module from a torch.save'd file."""
+    if path.endswith(".keras"):
+        # Keras picks its backend when imported; its numpy backend imports JAX, and torch is
+        # the one the frameworks extra installs. A backend the user chose is kept.
+        os.environ.setdefault("KERAS_BACKEND", "torch")
+        import keras
+
+        return keras.saving.load_model(path, compile=False)
+    import torch
+
+    model = torch.load(path, map_location="cpu", weights_only=False)
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(
+            f"the file holds a {type(model).__name__}, not a module: save the model itself "
+            "(torch.save(model, path)), not its state_dict"
+        )
+    return model
 
 
 if __name__ == "__main__":
