@@ -269,3 +269,19 @@ def flag(value: object, name: str, *, allow_none: bool = False) -> bool | None:
         return bool(value)
     accepted = "True, False or None" if allow_none else "True or False"
     raise TypeError(f"{name} must be {accepted}, got {value!r} ({type(value).__name__})")
+
+
+def array(value: object, name: str) -> np.ndarray:
+    """``np.asarray(value)``, with a ragged nested list refused by name.
+
+    >>> array([[1.0, 2.0], [3.0]], "X")
+    Traceback (most recent call last):
+    ...
+    ValueError: X must be a rectangular array of numbers, got a ragged nested sequence
+    """
+    try:
+        return np.asarray(value)
+    except ValueError:
+        raise ValueError(
+            f"{name} must be a rectangular array of numbers, got a ragged nested sequence"
+        ) from None

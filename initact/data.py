@@ -447,26 +447,26 @@ def read_idx(path) -> np.ndarray:
         try:
             raw = gzip.decompress(raw)
         except (OSError, EOFError, zlib.error) as err:
-            raise ValueError(f"{path} is not a valid gzip file: {err}") from err
+            raise ValueError(f"path {path} is not a valid gzip file: {err}") from err
     if len(raw) < 4:
-        raise ValueError(f"{path} is too short to be an IDX file ({len(raw)} bytes)")
+        raise ValueError(f"path {path} is too short to be an IDX file ({len(raw)} bytes)")
     magic = int.from_bytes(raw[:4], "big")
     zero, type_code, ndim = raw[0:2], raw[2], raw[3]
     if zero != b"\x00\x00" or type_code not in _IDX_TYPES or ndim == 0:
         raise ValueError(
-            f"{path} has magic number 0x{magic:08x}, which is not an IDX header "
+            f"path {path} has magic number 0x{magic:08x}, which is not an IDX header "
             "(expected 0x0000TTNN with a known type code TT and NN >= 1 dimensions)"
         )
     header = 4 + 4 * ndim
     if len(raw) < header:
-        raise ValueError(f"{path} is truncated inside its header")
+        raise ValueError(f"path {path} is truncated inside its header")
     shape = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
     dtype = np.dtype(_IDX_TYPES[type_code])
     expected = dtype.itemsize * int(np.prod(shape, dtype=object))
     if len(raw) - header != expected:
         problem = "truncated" if len(raw) - header < expected else "longer than its header says"
         raise ValueError(
-            f"{path} is {problem}: its header declares shape {shape} of {dtype.name} "
+            f"path {path} is {problem}: its header declares shape {shape} of {dtype.name} "
             f"({expected} data bytes) but it holds {len(raw) - header} data bytes"
         )
     data = np.frombuffer(raw, dtype=dtype, offset=header).reshape(shape)

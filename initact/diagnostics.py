@@ -64,7 +64,7 @@ def _check_model(model: object, name: str = "model") -> MLP:
 
 def _probe_array(X: object, name: str = "X") -> np.ndarray:
     """A 2-D, non-empty, finite real array (the model checks the width later)."""
-    arr = np.asarray(X)
+    arr = _checks.array(X, name)
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
     if arr.ndim != 2 or arr.shape[0] == 0:

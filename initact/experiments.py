@@ -42,6 +42,7 @@ from .theory import moments, propagate_variance
 __all__ = [
     "DEPTH_INITIALIZERS",
     "DYING_RELU_ACTIVATIONS",
+    "DYING_RELU_MAX_EPOCHS",
     "DYING_RELU_SIZES",
     "DepthExperiment",
     "DyingReluExperiment",
@@ -64,6 +65,8 @@ DEPTH_INITIALIZERS = (
 )
 #: Activations the dying-ReLU explorer offers, ReLU and the variants meant to cure it.
 DYING_RELU_ACTIVATIONS = ("relu", "leaky_relu", "rrelu", "prelu", "elu", "selu", "gelu", "swish")
+#: The most epochs one dying-ReLU run may train (about 0.3 s each: a few minutes in all).
+DYING_RELU_MAX_EPOCHS = 1000
 #: Layer widths of the dying-ReLU network (64 pixels, two hidden layers, 10 classes).
 DYING_RELU_SIZES = (64, 100, 100, 10)
 
@@ -110,7 +113,10 @@ def scaled_initializer(preset: str, scale: float | None = None) -> Initializer:
     """
     if not isinstance(preset, str):
         raise TypeError(f"preset must be an initializer name (str), got {type(preset).__name__}")
-    init = get_initializer(preset)
+    try:
+        init = get_initializer(preset)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"preset: {error}") from None
     if scale is None:
         return init
     scale = _checks.real(scale, "scale", above=0)
@@ -379,7 +385,9 @@ def dying_relu_experiment(
     about 1 a run is chaotic, and only statements over several seeds carry over
     from one computer to another (chapter 4 of the book shows why). Training is
     silent (no progress bar): it runs inside widget callbacks, where a bar
-    has nowhere to go.
+    has nowhere to go. An epoch takes about 0.3 s, so ``epochs`` is capped at
+    :data:`DYING_RELU_MAX_EPOCHS` (1000, a few minutes); ``batch_size`` is at
+    most the 1168 training images.
 
     >>> exp = dying_relu_experiment(0.1, epochs=2)
     >>> exp.epochs.tolist(), exp.dead_fractions.shape  # epoch 0 is the initialization
@@ -387,8 +395,8 @@ def dying_relu_experiment(
     """
     lr = _checks.real(lr, "lr", above=0)
     activation = _choice(activation, "activation", DYING_RELU_ACTIVATIONS)
-    epochs = _checks.integer(epochs, "epochs")
-    batch_size = _checks.integer(batch_size, "batch_size")
+    epochs = _checks.integer(epochs, "epochs", at_most=DYING_RELU_MAX_EPOCHS)
+    batch_size = _checks.integer(batch_size, "batch_size", at_most=1168)
     seed = _checks.integer(seed, "seed", at_least=0)
     data = _digits()
     model = mlp(list(DYING_RELU_SIZES), activation, "he_normal", rng=seed, dtype=np.float64)

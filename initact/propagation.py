@@ -24,8 +24,9 @@ import numpy as np
 
 from . import _checks
 from .activations import Activation, get_activation
-from .initializers import Initializer, as_generator, check_memory, get_initializer
+from .initializers import Initializer, as_generator, check_memory
 from .nn import ActivationLayer, Dense
+from .nn.layers import _kernel_initializer
 
 __all__ = ["Propagation", "propagate"]
 
@@ -129,7 +130,7 @@ def propagate(
     array([0.5, 0.5, 0.5])
     """
     act = get_activation(activation)
-    init = get_initializer(kernel_init)
+    init = _kernel_initializer(kernel_init)
     depth, width = _checks.integer(depth, "depth"), _checks.integer(width, "width")
     n_samples = _checks.integer(n_samples, "n_samples")
     n_inputs = width if n_inputs is None else _checks.integer(n_inputs, "n_inputs")

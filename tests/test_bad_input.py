@@ -180,6 +180,14 @@ def _empty_cache(tmp="/nonexistent-initact-cache"):
     return {"cache_dir": tmp, "download": False}
 
 
+def _garbage_file():
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".idx", delete=False) as f:
+        f.write(b"\x00\x00\x08\x03garbage")
+    return f.name
+
+
 def _idx_folder():
     import tempfile
 
@@ -1322,6 +1330,48 @@ NEW_API_CASES = [
         "loss",
     ),
     ("nn.fit", "fit loss given as a list", lambda: _fit(loss=["cross_entropy"]), TypeError, "loss"),
+    (
+        "nn.softmax_cross_entropy",
+        "softmax_cross_entropy ragged logits",
+        lambda: nn.softmax_cross_entropy([[1.0, 2.0], [3.0]], np.array([0, 1])),
+        ValueError,
+        "logits",
+    ),
+    (
+        "diagnostics.DeadChart",
+        "DeadChart ragged X",
+        lambda: dg.DeadChart([[1.0, 2.0], [3.0]]),
+        ValueError,
+        "X",
+    ),
+    (
+        "propagation.propagate",
+        "propagate unknown kernel_init names it",
+        lambda: initact.propagation.propagate("relu", "he_gaussian", depth=2, width=3),
+        ValueError,
+        "kernel_init",
+    ),
+    (
+        "data.read_idx",
+        "read_idx of a file that is no IDX names path",
+        lambda: initact.data.read_idx(_garbage_file()),
+        ValueError,
+        "path",
+    ),
+    (
+        "experiments.scaled_initializer",
+        "scaled_initializer unknown preset names it",
+        lambda: _experiments().scaled_initializer("he_gaussian"),
+        ValueError,
+        "preset",
+    ),
+    (
+        "experiments.dying_relu_experiment",
+        "dying_relu_experiment 1e12 epochs fails fast",
+        lambda: _experiments().dying_relu_experiment(0.1, epochs=HUGE),
+        ValueError,
+        "epochs",
+    ),
 ]
 
 WIDGET_AND_PLOT_CASES = [

@@ -95,10 +95,7 @@ class MLP:
 
     def check_inputs(self, X: object, name: str = "X") -> np.ndarray:
         """``X`` as a 2-D array of the model's dtype, or a clear error."""
-        try:
-            arr = np.asarray(X)
-        except ValueError as error:  # ragged nested lists
-            raise ValueError(f"{name} must be a rectangular array of numbers: {error}") from None
+        arr = _checks.array(X, name)
         if arr.dtype.kind not in "biuf":
             raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
         if arr.ndim != 2 or arr.shape[1] != self.n_inputs:

@@ -29,7 +29,7 @@ __all__ = [
 
 
 def _logits(logits: object) -> np.ndarray:
-    arr = np.asarray(logits)
+    arr = _checks.array(logits, "logits")
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"logits must hold real numbers, got dtype {arr.dtype}")
     if arr.ndim != 2 or arr.shape[1] < 1 or arr.shape[0] < 1:
@@ -39,7 +39,7 @@ def _logits(logits: object) -> np.ndarray:
 
 def _class_labels(y: object, n: int, n_classes: int, name: str = "y") -> np.ndarray:
     """``y`` as n integer class labels in [0, n_classes), or a clear error."""
-    arr = np.asarray(y)
+    arr = _checks.array(y, name)
     if arr.ndim != 1 or arr.shape[0] != n:
         raise ValueError(f"{name} must be a 1-D array of {n} class labels, got shape {arr.shape}")
     if arr.dtype.kind not in "iu":
@@ -103,7 +103,7 @@ def mean_squared_error(pred: np.ndarray, target: np.ndarray) -> tuple[float, np.
     ...
     ValueError: target must have the shape of pred, (5, 1), got (5,)
     """
-    pred, target = np.asarray(pred), np.asarray(target)
+    pred, target = _checks.array(pred, "pred"), _checks.array(target, "target")
     for name, arr in (("pred", pred), ("target", target)):
         if arr.dtype.kind not in "biuf":
             raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
@@ -341,7 +341,7 @@ def _progress_bar(progress: bool | None, total: int):
 def _check_labels(y: object, n: int, model: MLP, loss: str, name: str) -> np.ndarray:
     if loss == "cross_entropy":
         return _class_labels(y, n, model.n_outputs, name)
-    arr = np.asarray(y)
+    arr = _checks.array(y, name)
     if arr.ndim == 1:
         arr = arr[:, None]
     if arr.shape != (n, model.n_outputs):
