@@ -45,6 +45,7 @@ import numpy as np
 
 from . import _checks
 from .activations import (
+    ACTIVATIONS,
     ELU,
     GELU,
     SELU,
@@ -114,6 +115,11 @@ class AuditRow:
     from the input through every kernel (and bias: ``bias_second_moment`` is the mean of
     its squares) as it is; ``signal_variance_recommended``: with the kernels at the
     recommended scales. The last three fields are measured on ``X`` (``None`` without).
+
+    >>> from initact import glorot_uniform
+    >>> row = audit([(glorot_uniform((300, 100), rng=0), "relu")]).rows[0]
+    >>> row.fan_in, row.mode, row.recommended_scale, round(row.ratio, 2), row.ok
+    (300, 'fan_in', 2.0, 0.75, False)
     """
 
     name: str
@@ -152,6 +158,14 @@ class Audit:
 
     ``str(audit)`` is a text table, ``audit._repr_html_()`` the same as HTML (Jupyter
     shows it). ``flagged`` lists the rows whose scale is off.
+
+    >>> from initact import glorot_uniform, he_normal
+    >>> kernels = [(glorot_uniform((300, 100), rng=0), "relu"), (he_normal((100, 10), rng=1), None)]
+    >>> result = audit(kernels)
+    >>> len(result.rows), [row.name for row in result.flagged]
+    (2, ['0'])
+    >>> str(result).splitlines()[0]
+    'Audit of 2 kernels against Table 11-1'
     """
 
     source: str
@@ -361,7 +375,9 @@ def _verdict(
     label: str,
 ) -> str:
     if ratio is None:
-        return f"not judged: {label} has no row in Table 11-1"
+        # A name close to a known one is most likely a typo: say which.
+        hint = _checks.did_you_mean(label, ACTIVATIONS) if label.isidentifier() else ""
+        return f"not judged: {label} has no row in Table 11-1{hint}"
     want = f"{row} ({scale:.3g} / {mode})"
     slack = math.log(TOLERANCE) + 3.0 * se
     off = math.inf if ratio == 0 else abs(math.log(ratio))

@@ -481,3 +481,11 @@ def test_cli_errors_exit_2(tmp_path, capsys, args, message):
         main(["audit", *args])
     assert exit_info.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_an_unknown_activation_name_is_shown_with_a_suggestion_not_judged():
+    from initact import he_normal
+
+    row = initact.audit([(he_normal((30, 20), rng=0), "reul")]).rows[0]
+    assert row.ratio is None and row.ok
+    assert "not judged" in row.verdict and "did you mean 'relu'?" in row.verdict

@@ -180,6 +180,16 @@ def _empty_cache(tmp="/nonexistent-initact-cache"):
     return {"cache_dir": tmp, "download": False}
 
 
+def _audit():
+    import importlib
+
+    return importlib.import_module("initact.audit").audit  # initact.audit is the function
+
+
+def _kernels():
+    return [(initact.he_normal((4, 3), rng=0), "relu")]
+
+
 def _garbage_file():
     import tempfile
 
@@ -1372,6 +1382,55 @@ NEW_API_CASES = [
         ValueError,
         "epochs",
     ),
+    (
+        "audit.audit",
+        "audit of an int",
+        lambda: _audit()(3),
+        TypeError,
+        "model",
+    ),
+    (
+        "audit.audit",
+        "audit of no kernel",
+        lambda: _audit()([]),
+        ValueError,
+        "model",
+    ),
+    (
+        "audit.audit",
+        "audit unknown layout",
+        lambda: _audit()(_kernels(), layout="jax"),
+        ValueError,
+        "layout",
+    ),
+    (
+        "audit.audit",
+        "audit X of strings",
+        lambda: _audit()(_kernels(), X="abc"),
+        TypeError,
+        "X",
+    ),
+    (
+        "audit.audit",
+        "audit X of the wrong width",
+        lambda: _audit()(_kernels(), X=np.ones((2, 5))),
+        ValueError,
+        "X",
+    ),
+    (
+        "audit.audit",
+        "audit activations for arrays",
+        lambda: _audit()(_kernels(), activations={"0": "relu"}),
+        TypeError,
+        "activations",
+    ),
+    (
+        "audit.audit",
+        "audit a 1-D kernel",
+        lambda: _audit()([(np.ones(3), "relu")]),
+        ValueError,
+        "kernel",
+    ),
 ]
 
 WIDGET_AND_PLOT_CASES = [
@@ -1722,9 +1781,11 @@ NOTHING_TO_GET_WRONG = {
     "experiments.DepthExperiment",
     "experiments.DyingReluExperiment",
     "nn.LSUVReport",
+    "audit.Audit",
+    "audit.AuditRow",
 }
 PUBLIC_MODULES = (
-    "activations initializers fans theory nn diagnostics propagation data experiments widgets "
+    "activations initializers fans theory nn diagnostics propagation data experiments widgets audit "
     "plotting.activations plotting.explore plotting.propagation plotting.saturation "
     "plotting.theory plotting.training"
 ).split()
