@@ -1785,7 +1785,8 @@ NOTHING_TO_GET_WRONG = {
     "audit.AuditRow",
 }
 PUBLIC_MODULES = (
-    "activations initializers fans theory nn diagnostics propagation data experiments widgets audit "
+    "activations initializers fans theory nn diagnostics propagation data experiments widgets "
+    "audit "
     "plotting.activations plotting.explore plotting.propagation plotting.saturation "
     "plotting.theory plotting.training"
 ).split()
