@@ -1946,8 +1946,8 @@ WIDGET_AND_PLOT_CASES = [
     ),
     (
         "plotting.theory.plot_log_ratio_spread",
-        "plot_log_ratio_spread ragged ratios",
-        lambda: _p("theory", "plot_log_ratio_spread")([[0.1, 0.2], [0.3]], theory=[0.1, 0.2]),
+        "plot_log_ratio_spread ratios as strings",
+        lambda: _p("theory", "plot_log_ratio_spread")([["0.1", "0.2"]], theory=[0.1, 0.2]),
         TypeError,
         "ratios",
     ),
