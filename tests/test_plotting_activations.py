@@ -108,7 +108,7 @@ def test_activations_without_derivative_and_by_name():
         ({"x": "no_such_thing"}, {}, ValueError, "unknown activation"),
         ({"elu": ELU()}, {"z_range": (1, -1)}, ValueError, "z_range"),
         ({"elu": ELU()}, {"z_range": (0, math.inf)}, ValueError, "z_range"),
-        ({"elu": ELU()}, {"z_range": "ab"}, ValueError, "z_range"),
+        ({"elu": ELU()}, {"z_range": "ab"}, TypeError, "z_range"),
         ({"elu": ELU()}, {"points": 1}, ValueError, "points"),
         ({"elu": ELU()}, {"points": 2.5}, TypeError, "points"),
     ],

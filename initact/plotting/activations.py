@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import _checks
 from ..activations import Activation, RReLU, get_activation
-from ._style import axes, layer_colors, pyplot
+from ._style import MAX_POINTS, axes, layer_colors, pyplot, real_array, value_range
 
 __all__ = [
     "plot_activations",
@@ -31,17 +31,6 @@ __all__ = [
 # --------------------------------------------------------------------------- checks
 
 
-def _z_range(z_range: object) -> tuple[float, float]:
-    """``(low, high)`` as two finite floats with ``low < high``, else a ValueError."""
-    try:
-        low, high = (float(v) for v in z_range)  # type: ignore[union-attr]
-    except (TypeError, ValueError):
-        raise ValueError(f"z_range must be two numbers (low, high), got {z_range!r}") from None
-    if not (math.isfinite(low) and math.isfinite(high) and low < high):
-        raise ValueError(f"z_range must be finite with low < high, got {z_range!r}")
-    return low, high
-
-
 def _non_empty(mapping: object, name: str) -> Mapping:
     if not isinstance(mapping, Mapping):
         raise TypeError(
@@ -50,6 +39,16 @@ def _non_empty(mapping: object, name: str) -> Mapping:
     if not mapping:
         raise ValueError(f"{name} must not be empty")
     return mapping
+
+
+def _activation(act: object, label: object) -> Activation:
+    """``get_activation(act)``, its error prefixed with the entry of ``activations`` at fault."""
+    try:
+        return get_activation(act)
+    except TypeError as err:
+        raise TypeError(f"activations[{label!r}]: {err}") from None
+    except ValueError as err:
+        raise ValueError(f"activations[{label!r}]: {err}") from None
 
 
 # --------------------------------------------------------------------------- curves
@@ -86,7 +85,8 @@ def plot_activations(
     Each is drawn as the deterministic function: an RReLU at its test-time
     slope, with the range of slopes it draws while training shaded. The
     derivative is broken at the kinks instead of joined by a vertical line.
-    With ``derivative=False`` only the left panel is drawn.
+    With ``derivative=False`` only the left panel is drawn. ``points`` (at most
+    100,000) is the number of grid points across ``z_range``.
 
     >>> from initact.activations import ELU, SELU
     >>> fig = plot_activations({"ELU": ELU(), "SELU": SELU()})
@@ -96,9 +96,10 @@ def plot_activations(
     ['ELU', 'SELU']
     """
     activations = _non_empty(activations, "activations")
-    low, high = _z_range(z_range)
-    points = _checks.integer(points, "points", at_least=2)
-    resolved = {str(label): get_activation(act) for label, act in activations.items()}
+    low, high = value_range(z_range, "z_range")
+    points = _checks.integer(points, "points", at_least=2, at_most=MAX_POINTS)
+    derivative = _checks.flag(derivative, "derivative")
+    resolved = {str(label): _activation(act, label) for label, act in activations.items()}
 
     plt = pyplot()
     ncols = 2 if derivative else 1
@@ -154,10 +155,10 @@ def plot_leaky_relu(
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     ['LeakyReLU, α = 0.01', 'LeakyReLU, α = 0.2']
     """
-    alphas = _checks.real_array(alphas, "alphas")
+    alphas = real_array(alphas, "alphas")
     if np.any(alphas < 0):
         raise ValueError(f"alphas must be >= 0 (the slope for z < 0), got {alphas.tolist()}")
-    low, high = _z_range(z_range)
+    low, high = value_range(z_range, "z_range")
     fig, ax = axes(ax)
     z = np.linspace(low, high, 401)
     ordered = np.sort(alphas)
@@ -217,8 +218,8 @@ def plot_rrelu_samples(
     >>> fig.axes[0].get_xlabel()
     'z'
     """
-    z = _checks.real_array(z, "z")
-    outputs = _checks.real_array(outputs, "outputs")
+    z = real_array(z, "z")
+    outputs = real_array(outputs, "outputs")
     if z.shape != outputs.shape:
         raise ValueError(
             f"z and outputs must have the same length, got {z.size} and {len(outputs)}"
@@ -266,7 +267,7 @@ def plot_seed_spread(
     ['relu', 'elu']
     """
     values = _non_empty(values, "values")
-    rows = [_checks.real_array(v, f"values[{label!r}]") for label, v in values.items()]
+    rows = [real_array(v, f"values[{label!r}]") for label, v in values.items()]
     n_seeds = rows[0].size
     if any(row.size != n_seeds for row in rows):
         sizes = {label: len(v) for label, v in values.items()}
@@ -320,7 +321,13 @@ def plot_slopes(
     >>> fig.axes[0].get_xlabel()
     'epoch'
     """
-    array = np.asarray(slopes)
+    try:
+        array = np.asarray(slopes)
+    except ValueError:  # ragged nested lists
+        raise TypeError(
+            "slopes must be an array of shape (runs, points, layers) or (points, layers), "
+            "got rows of different lengths"
+        ) from None
     if array.dtype.kind not in "biuf":
         raise TypeError(f"slopes must hold real numbers, got dtype {array.dtype}")
     if array.ndim == 2:
@@ -333,6 +340,8 @@ def plot_slopes(
     array = array.astype(np.float64)
     if not np.all(np.isfinite(array)):
         raise ValueError("slopes contains NaN or infinite values")
+    if initial is not None:
+        initial = _checks.real(initial, "initial")
     runs, points, layers = array.shape
     fig, ax = axes(ax, figsize=(8.0, 4.0))
     epochs = np.arange(points)
@@ -346,7 +355,7 @@ def plot_slopes(
             band = f"layer {layer + 1}: range over runs"
             ax.fill_between(epochs, low, high, color=color, alpha=0.2, label=band)
     if initial is not None:
-        ax.axhline(float(initial), color="black", linestyle=":", label=f"initial {initial:g}")
+        ax.axhline(initial, color="black", linestyle=":", label=f"initial {initial:g}")
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_xlabel("epoch")
     ax.set_ylabel("negative slope α")
@@ -374,12 +383,13 @@ def plot_self_normalization(
     ['mean of the activations', 'std of the activations']
     """
     runs = _non_empty(runs, "runs")
+    log = _checks.flag(log, "log")
     series = {}
     for label, pair in runs.items():
         if not isinstance(pair, (tuple, list)) or len(pair) != 2:
             raise ValueError(f"runs[{label!r}] must be a pair (means, stds)")
-        means = _checks.real_array(pair[0], f"runs[{label!r}] means")
-        stds = _checks.real_array(pair[1], f"runs[{label!r}] stds")
+        means = real_array(pair[0], f"runs[{label!r}] means")
+        stds = real_array(pair[1], f"runs[{label!r}] stds")
         if means.shape != stds.shape:
             raise ValueError(
                 f"runs[{label!r}]: means and stds need one value per layer each, "

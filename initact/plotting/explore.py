@@ -11,8 +11,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .. import _checks
 from ..propagation import Propagation
-from ._style import layer_colors, pyplot
+from ._style import MAX_POINTS, check_figure, layer_colors, pyplot, real_array
 from .propagation import plot_by_depth, plot_layer_histograms
 
 __all__ = ["plot_dead_training", "plot_signal_by_depth"]
@@ -22,6 +23,7 @@ _FIGSIZE = (10.0, 4.0)
 
 def _two_panels(fig):
     """Two side-by-side axes on ``fig`` (cleared, margins kept) or on a new pyplot figure."""
+    check_figure(fig)
     if fig is None:
         fig = pyplot().figure(figsize=_FIGSIZE, layout="constrained")
     elif fig.get_layout_engine() is None:
@@ -58,13 +60,18 @@ def plot_signal_by_depth(
     >>> [t.get_text() for t in right.get_legend().get_texts()]
     ['pre-activation std √q', 'activation std', 'mean-field theory']
     """
-    theory_q = np.asarray(theory_q, dtype=np.float64)
-    theory_std = np.asarray(theory_std, dtype=np.float64)
+    if not isinstance(run, Propagation):
+        raise TypeError(f"run must be an initact.propagation.Propagation, got {type(run).__name__}")
+    # Theory of a network that explodes may overflow: inf is drawn as a gap, not refused.
+    theory_q = real_array(theory_q, "theory_q", finite=False)
+    theory_std = real_array(theory_std, "theory_std", finite=False)
     for name, values in (("theory_q", theory_q), ("theory_std", theory_std)):
         if values.shape != (run.depth,):
             raise ValueError(
                 f"{name} must hold one value per layer ({run.depth}), got shape {values.shape}"
             )
+        if np.any(values < 0):
+            raise ValueError(f"{name} must be >= 0 (a second moment and a std)")
     fig, (left, right) = _two_panels(fig)
     plot_layer_histograms(
         run, "activation", ax=left, title="activations by layer", value_range=_data_range(run)
@@ -131,22 +138,38 @@ def plot_dead_training(
     ``fractions``, epoch 0 being the initialization. ``accuracy`` and
     ``val_accuracy`` are a :class:`initact.nn.History`'s, for epochs 1, 2, ...
     ``n_epochs`` is the number of epochs asked for (default: as many as
-    recorded); when fewer were recorded, training diverged and the figure says so.
+    recorded, at most 100,000); when fewer were recorded, training diverged and
+    the figure says so.
 
     >>> fig = plot_dead_training([0, 1, 2], [[0, 0], [0, 0.5], [0, 0.9]], [0.5, 0.4], [0.6, 0.3])
     >>> left, right = fig.axes
     >>> [t.get_text() for t in left.get_legend().get_texts()]
     ['layer 1', 'layer 2']
     """
-    epochs = np.asarray(epochs)
-    fractions = np.asarray(dead_fractions, dtype=np.float64)
-    if fractions.ndim != 2 or fractions.shape[0] != epochs.shape[0]:
+    epochs = real_array(epochs, "epochs")
+    if np.any(epochs < 0) or np.any(epochs != np.round(epochs)):
+        raise ValueError(f"epochs must be whole numbers >= 0, got {epochs.tolist()}")
+    fractions = real_array(dead_fractions, "dead_fractions", ndim=2, finite=False)
+    if fractions.shape[0] != epochs.shape[0]:
         raise ValueError(
             "dead_fractions must have one row per epoch and one column per layer, "
             f"got shape {fractions.shape} for {epochs.shape[0]} epochs"
         )
-    recorded = int(epochs.max()) if epochs.size else 0
-    n_epochs = recorded if n_epochs is None else int(n_epochs)
+    # NaN (a value not measured) is let through; anything else outside [0, 1] is a mistake.
+    curves = {"accuracy": accuracy, "val_accuracy": val_accuracy}
+    for name, values in curves.items():
+        # Empty is fine: a run that diverged in epoch 1 has no accuracy to show.
+        curves[name] = real_array(values, name, min_size=0, finite=False)
+    for name, values in (("dead_fractions", fractions), *curves.items()):
+        if np.any((values < 0) | (values > 1)):
+            raise ValueError(f"{name} must be fractions in [0, 1]")
+    recorded = int(epochs.max())
+    if n_epochs is None:
+        n_epochs = recorded
+    else:
+        n_epochs = _checks.integer(
+            n_epochs, "n_epochs", at_least=max(recorded, 1), at_most=MAX_POINTS
+        )
     fig, (left, right) = _two_panels(fig)
     n_layers = fractions.shape[1]
     for layer, color in zip(range(n_layers), layer_colors(n_layers), strict=True):
@@ -160,8 +183,9 @@ def plot_dead_training(
     left.legend(fontsize="small")
     left.grid(True, alpha=0.3)
 
-    for values, label in ((accuracy, "training (running)"), (val_accuracy, "validation")):
-        values = np.asarray(values, dtype=np.float64)
+    labels = {"accuracy": "training (running)", "val_accuracy": "validation"}
+    for name, values in curves.items():
+        label = labels[name]
         if values.size:
             right.plot(np.arange(1, values.size + 1), values, marker="o", label=label)
     right.axhline(0.1, color="gray", linestyle=":", label="chance (10 classes)")

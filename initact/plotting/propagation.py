@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
 from .. import _checks
 from ..propagation import Propagation
-from ._style import axes, layer_colors, pyplot
+from ._style import MAX_POINTS, axes, layer_colors, non_empty_mapping, pyplot, real_array
+from ._style import value_range as _value_range  # the name value_range is a parameter here
 
 __all__ = ["plot_by_depth", "plot_layer_histograms"]
 
@@ -32,6 +33,8 @@ def plot_layer_histograms(
     """Normalized histograms of one quantity, one line per layer (Glorot & Bengio's Fig. 6).
 
     ``layers`` are 1-based hidden-layer numbers (default: all, up to 10 evenly spaced).
+    ``bins`` (at most 100,000) split ``value_range`` (default: symmetric about 0,
+    wide enough for every value of the layers shown).
 
     >>> from initact.propagation import propagate
     >>> run = propagate("tanh", "glorot_uniform", depth=3, width=50, n_samples=50, rng=0)
@@ -41,7 +44,7 @@ def plot_layer_histograms(
     """
     if not isinstance(run, Propagation):
         raise TypeError(f"run must be an initact.propagation.Propagation, got {type(run).__name__}")
-    bins = _checks.integer(bins, "bins", at_most=100_000)  # a plot shows no more
+    bins = _checks.integer(bins, "bins", at_most=MAX_POINTS)
     if not isinstance(quantity, str) or quantity not in _QUANTITIES:
         raise ValueError(f"quantity must be one of {', '.join(_QUANTITIES)}, got {quantity!r}")
     attr, label = _QUANTITIES[quantity]
@@ -50,12 +53,13 @@ def plot_layer_histograms(
         raise ValueError("this run has no gradients: call propagate(..., backward=True)")
     if layers is None:
         layers = sorted(set(np.linspace(1, run.depth, min(run.depth, 10)).round().astype(int)))
-    for layer in layers:
-        if not 1 <= layer <= run.depth:
-            raise ValueError(f"layers must lie in 1..{run.depth}, got {layer}")
+    else:
+        layers = _layers(layers, run.depth)
     if value_range is None:
         top = max(float(np.abs(arrays[layer - 1]).max()) for layer in layers) or 1.0
         value_range = (-top, top)
+    else:
+        value_range = _value_range(value_range, "value_range")
     fig, ax = axes(ax)
     edges = np.linspace(*value_range, bins + 1)
     centers = (edges[:-1] + edges[1:]) / 2
@@ -67,6 +71,23 @@ def plot_layer_histograms(
     ax.set_title(title or f"{label} by layer: {run.activation!r}, {_init_label(run)}")
     ax.legend(fontsize="small", ncols=2 if len(layers) > 5 else 1)
     return fig
+
+
+def _layers(layers: object, depth: int) -> list[int]:
+    """``layers`` as a non-empty list of layer numbers in ``1..depth``."""
+    accepted = f"layers must be a non-empty sequence of layer numbers from 1 to {depth}"
+    if isinstance(layers, (str, bytes)) or not isinstance(layers, Iterable):
+        raise TypeError(f"{accepted}, got {layers!r}")
+    try:
+        layers = list(layers)
+    except TypeError:  # a 0-d array
+        raise TypeError(f"{accepted}, got {layers!r}") from None
+    if not layers:
+        raise ValueError(f"{accepted}, got {layers!r}")
+    return [
+        _checks.integer(layer, f"layers[{i}]", at_least=1, at_most=depth)
+        for i, layer in enumerate(layers)
+    ]
 
 
 def plot_by_depth(
@@ -87,19 +108,24 @@ def plot_by_depth(
     >>> fig.axes[0].get_xlabel()
     'layer'
     """
-    for name, mapping in (("series", series), ("theory", {"": ()} if theory is None else theory)):
-        if not isinstance(mapping, Mapping) or not mapping:
-            raise TypeError(
-                f"{name} must be a non-empty mapping of label -> values, got {mapping!r}"
-            )
+    # Values may be inf or NaN (a run that overflowed): the line shows a gap there.
+    measured = {
+        label: real_array(values, f"series[{label!r}]", finite=False)
+        for label, values in non_empty_mapping(series, "series").items()
+    }
+    predicted = {}
+    if theory is not None:
+        predicted = {
+            label: real_array(values, f"theory[{label!r}]", finite=False)
+            for label, values in non_empty_mapping(theory, "theory").items()
+        }
+    log = _checks.flag(log, "log")
     fig, ax = axes(ax)
     colors = {}
-    for label, values in series.items():
-        values = np.asarray(values, dtype=float)
+    for label, values in measured.items():
         (line,) = ax.plot(np.arange(1, len(values) + 1), values, marker=".", label=label)
         colors[label] = line.get_color()
-    for label, values in (theory or {}).items():
-        values = np.asarray(values, dtype=float)
+    for label, values in predicted.items():
         # A wide translucent band under the measured line: visible even where they agree.
         ax.plot(
             np.arange(1, len(values) + 1),

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from .. import _checks
-from ._style import axes, layer_colors
+from ._style import axes, layer_colors, real_array
 
 __all__ = ["plot_linear_regime", "plot_saturation"]
 
@@ -71,15 +71,14 @@ def plot_saturation(
     >>> ax.get_xlabel(), len(ax.get_legend().get_texts())
     ('z', 4)
     """
-    z = _checks.real_array(z, "z", min_size=2)
-    value = _checks.real_array(value, "value", min_size=2)
-    derivative = _checks.real_array(derivative, "derivative", min_size=2)
+    z = real_array(z, "z", min_size=2)
+    value = real_array(value, "value", min_size=2)
+    derivative = real_array(derivative, "derivative", min_size=2)
     _same_length(z, value, "z and value")
     _same_length(z, derivative, "z and derivative")
     if np.any(np.diff(z) <= 0):
         raise ValueError("z must be strictly increasing")
-    if not 0 < saturation < 1:
-        raise ValueError(f"saturation must be a fraction in (0, 1), got {saturation!r}")
+    saturation = _checks.real(saturation, "saturation", above=0, below=1)
     peak = int(np.argmax(derivative))
     if derivative[peak] <= 0:
         raise ValueError("derivative must be positive somewhere: there is no linear region")
@@ -174,20 +173,22 @@ def plot_linear_regime(
     >>> fig.axes[0].get_xscale(), len(fig.axes[0].get_legend().get_texts())
     ('log', 3)
     """
-    q = _checks.real_array(q, "q", min_size=2)
-    ratio = _checks.real_array(ratio, "ratio", min_size=2)
+    q = real_array(q, "q", min_size=2)
+    ratio = real_array(ratio, "ratio", min_size=2)
     _same_length(q, ratio, "q and ratio")
     if np.any(q <= 0) or np.any(np.diff(q) <= 0):
         raise ValueError("q must be positive and strictly increasing (it is drawn on a log axis)")
 
     if points is not None and not isinstance(points, Mapping):
         raise TypeError(f"points must map a label to (q, ratio), got {type(points).__name__}")
+    if points is not None and not points:
+        raise ValueError("points must be None (no measurements) or a non-empty mapping")
     series = {}
     for label, pair in (points or {}).items():
         if not isinstance(pair, (tuple, list)) or len(pair) != 2:
             raise ValueError(f"points[{label!r}] must be a pair (q, ratio)")
-        pq = _checks.real_array(pair[0], f"points[{label!r}] q")
-        pr = _checks.real_array(pair[1], f"points[{label!r}] ratio")
+        pq = real_array(pair[0], f"points[{label!r}] q")
+        pr = real_array(pair[1], f"points[{label!r}] ratio")
         _same_length(pq, pr, f"points[{label!r}] q and ratio")
         if np.any(pq <= 0):
             raise ValueError(f"points[{label!r}] q must be positive (log axis)")
@@ -198,7 +199,7 @@ def plot_linear_regime(
     fig, ax = axes(ax)
     ax.plot(q, ratio, color="black", linewidth=2, label=f"theory: E[{name}(z)²] / q")
     if lower is not None:
-        lower = _checks.real_array(lower, "lower", min_size=2)
+        lower = real_array(lower, "lower", min_size=2)
         _same_length(q, lower, "q and lower")
         # A bound can dive far below the curve where it is useless; draw it
         # only where it stays above the lowest value shown.

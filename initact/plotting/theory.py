@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from .. import _checks
-from ._style import axes
+from ._style import MAX_POINTS, axes, names
 
 __all__ = [
     "plot_log_ratio_spread",
@@ -28,12 +28,25 @@ __all__ = [
 _MARKERS = ("o", "s", "^", "v", "D", "P", "X", "*")
 
 
+def _numbers(values: object, name: str) -> np.ndarray:
+    """``values`` as a float array; a TypeError unless it holds real numbers only.
+
+    No ``dtype=float`` conversion: it would read the string "0.5" as a number.
+    """
+    try:
+        array = np.asarray(values)
+    except (TypeError, ValueError):  # ragged nested lists
+        raise TypeError(
+            f"{name} must be a sequence of numbers (rows of equal length), got {values!r}"
+        ) from None
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be a sequence of numbers, got {values!r}")
+    return array.astype(np.float64)
+
+
 def _series(values: object, name: str) -> np.ndarray:
     """``values`` as a non-empty 1-D float array, or a clear error."""
-    try:
-        array = np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as err:
-        raise TypeError(f"{name} must be a sequence of numbers, got {values!r}") from err
+    array = _numbers(values, name)
     if array.ndim != 1 or array.size == 0:
         raise ValueError(f"{name} must be a non-empty 1-D sequence of numbers, got {array.shape}")
     return array
@@ -47,10 +60,7 @@ def _mapping(data: object, name: str) -> Mapping:
 
 def _runs(values: object, name: str) -> np.ndarray:
     """``values`` as a 2-D float array, one row per run (a 1-D sequence is one run)."""
-    try:
-        array = np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as err:
-        raise TypeError(f"{name} must be a sequence of numbers, got {values!r}") from err
+    array = _numbers(values, name)
     if array.ndim == 1:
         array = array[None, :]
     if array.ndim != 2 or array.size == 0:
@@ -85,6 +95,8 @@ def plot_loss_curves(
     from matplotlib.ticker import MaxNLocator
 
     losses = _mapping(losses, "losses")
+    if chance is not None:
+        chance = _checks.real(chance, "chance", above=0)
     fig, ax = axes(ax)
     for k, (label, values) in enumerate(losses.items()):
         runs = _runs(values, f"losses[{label!r}]")
@@ -102,7 +114,7 @@ def plot_loss_curves(
                 label=legend if i == 0 else None,
             )
     if chance is not None:
-        ax.axhline(float(chance), color="gray", linestyle=":", label=f"chance ({chance:.3f})")
+        ax.axhline(chance, color="gray", linestyle=":", label=f"chance ({chance:.3f})")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("epoch")
     ax.set_ylabel("training loss")
@@ -134,12 +146,7 @@ def plot_log_ratio_spread(
     >>> fig.axes[0].get_xlabel()
     'layer'
     """
-    try:
-        ratios = np.asarray(ratios, dtype=float)
-    except (TypeError, ValueError) as err:
-        raise TypeError(
-            f"ratios must be a 2-D array of numbers, got {type(ratios).__name__}"
-        ) from err
+    ratios = _numbers(ratios, "ratios")
     if ratios.ndim != 2 or ratios.size == 0:
         raise ValueError(f"ratios must have shape (n_runs, depth), got {ratios.shape}")
     depth = ratios.shape[1]
@@ -193,7 +200,9 @@ def plot_scale_comparison(
     """
     if isinstance(labels, (str, bytes)) or not isinstance(labels, Sequence) or not labels:
         raise TypeError(f"labels must be a non-empty list of names, got {labels!r}")
+    labels = names(labels, "labels")
     scales = _mapping(scales, "scales")
+    log = _checks.flag(log, "log")
     if len(scales) > len(_MARKERS):
         raise ValueError(f"at most {len(_MARKERS)} sources fit one plot, got {len(scales)}")
     fig, ax = axes(ax, figsize=(10, 4))
@@ -234,7 +243,7 @@ def plot_weight_histograms(
     ``samples`` maps a label to an array of weights meant to have standard deviation
     ``std``; each is divided by ``std`` so different distributions with the same
     variance share one axis (a uniform ends at ``sqrt 3``, Keras's truncated normal at
-    ``2 / 0.8796``).
+    ``2 / 0.8796``). ``bins`` (at most 100,000) split the range of the samples.
 
     >>> import numpy as np
     >>> w = np.random.default_rng(0).uniform(-1, 1, 1000)
@@ -244,10 +253,10 @@ def plot_weight_histograms(
     """
     samples = _mapping(samples, "samples")
     std = _checks.real(std, "std", above=0)
-    bins = _checks.integer(bins, "bins")
+    bins = _checks.integer(bins, "bins", at_most=MAX_POINTS)
     scaled = {}
     for label, values in samples.items():
-        values = np.asarray(values, dtype=np.float64).ravel()
+        values = _numbers(values, f"samples[{label!r}]").ravel()
         if values.size == 0 or not np.all(np.isfinite(values)):
             raise ValueError(f"samples[{label!r}] must be a non-empty array of finite numbers")
         scaled[label] = values / float(std)

@@ -21,12 +21,12 @@ simulates: each function draws what it is given and returns the figure.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
 from .. import _checks
-from ._style import axes, layer_colors
+from ._style import axes, layer_colors, names, real_array
 
 __all__ = [
     "plot_born_dead",
@@ -43,13 +43,13 @@ __all__ = [
 # --------------------------------------------------------------------------- checks
 
 
-def _layer_labels(n: int, names: Sequence[str] | None) -> list[str]:
-    if names is None:
+def _layer_labels(n: int, layer_names: Sequence[str] | None) -> list[str]:
+    if layer_names is None:
         return [f"layer {i + 1}" for i in range(n)]
-    names = list(names)
-    if len(names) != n:
-        raise ValueError(f"layer_names must have one name per layer ({n}), got {len(names)}")
-    return [str(name) for name in names]
+    layer_names = names(layer_names, "layer_names")
+    if len(layer_names) != n:
+        raise ValueError(f"layer_names must have one name per layer ({n}), got {len(layer_names)}")
+    return layer_names
 
 
 def _integer_ticks(axis) -> None:
@@ -67,7 +67,7 @@ def _check_mapping(series: object, name: str) -> Mapping:
 
 def _per_epoch(values: object, epochs: np.ndarray, name: str) -> np.ndarray:
     """``values`` as a float array holding one number per epoch, or a clear error."""
-    values = _checks.real_array(values, name, finite=False)
+    values = real_array(values, name, finite=False)
     if values.size != epochs.size:
         raise ValueError(f"{name} must hold one value per epoch ({epochs.size}), got {values.size}")
     return values
@@ -140,8 +140,8 @@ def plot_dead_chart(
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     ['layer 1', 'layer 2']
     """
-    epochs = _checks.real_array(epochs, "epochs", finite=False)
-    fractions = _checks.real_array(fractions, "fractions", ndim=2, finite=False)
+    epochs = real_array(epochs, "epochs", finite=False)
+    fractions = real_array(fractions, "fractions", ndim=2, finite=False)
     if fractions.shape[0] != epochs.size:
         raise ValueError(
             f"fractions must have one row per epoch ({epochs.size}), got shape {fractions.shape}"
@@ -182,8 +182,8 @@ def plot_zero_fraction(
     >>> fig.axes[0].get_ylabel()
     'fraction of zero activations'
     """
-    steps = _checks.real_array(steps, "steps", finite=False)
-    zero_fraction = _checks.real_array(zero_fraction, "zero_fraction", ndim=2, finite=False)
+    steps = real_array(steps, "steps", finite=False)
+    zero_fraction = real_array(zero_fraction, "zero_fraction", ndim=2, finite=False)
     if zero_fraction.shape[0] != steps.size:
         raise ValueError(
             f"zero_fraction must have one row per step ({steps.size}), "
@@ -230,9 +230,9 @@ def plot_color_dim(
     >>> fig.axes[0].images[0].get_array().shape  # bins x steps
     (4, 3)
     """
-    steps = _checks.real_array(steps, "steps", finite=False)
-    histogram = _checks.real_array(histogram, "histogram", ndim=3, finite=False)
-    bin_edges = _checks.real_array(bin_edges, "bin_edges", finite=False)
+    steps = real_array(steps, "steps", finite=False)
+    histogram = real_array(histogram, "histogram", ndim=3, finite=False)
+    bin_edges = real_array(bin_edges, "bin_edges", finite=False)
     n_steps, n_layers, n_bins = histogram.shape
     if n_steps != steps.size:
         raise ValueError(
@@ -243,6 +243,9 @@ def plot_color_dim(
             f"bin_edges must hold bins + 1 = {n_bins + 1} values, got {bin_edges.size}"
         )
     layer = _checks.integer(layer, "layer", at_least=0, at_most=n_layers - 1)
+    if vmax is not None:
+        vmax = _checks.real(vmax, "vmax", above=0)
+    colorbar = _checks.flag(colorbar, "colorbar")
     if np.any(histogram < 0):
         raise ValueError("histogram holds counts, which cannot be negative")
     image = np.log1p(histogram[:, layer, :]).T  # rows: bins (|a| upward), columns: steps
@@ -290,7 +293,12 @@ def plot_dead_units(
     >>> fig.axes[0].get_ylabel()
     'unit'
     """
-    masks = np.asarray(masks)
+    try:
+        masks = np.asarray(masks)
+    except ValueError:  # ragged nested lists
+        raise TypeError(
+            "masks must be a boolean array (epochs, units), got rows of different lengths"
+        ) from None
     if masks.dtype != np.bool_:
         raise TypeError(f"masks must be a boolean array (True = dead), got dtype {masks.dtype}")
     if masks.ndim != 2 or masks.size == 0:
@@ -299,15 +307,17 @@ def plot_dead_units(
     if epochs is None:
         epochs = np.arange(n_epochs, dtype=np.float64)
     else:
-        epochs = _checks.real_array(epochs, "epochs", finite=False)
+        epochs = real_array(epochs, "epochs", finite=False)
         if epochs.size != n_epochs:
             raise ValueError(
                 f"epochs must hold {n_epochs} values (rows of masks), got {epochs.size}"
             )
-    highlight = [int(u) for u in highlight]
-    for unit in highlight:
-        if not 0 <= unit < n_units:
-            raise ValueError(f"highlight units must lie in 0..{n_units - 1}, got {unit}")
+    if isinstance(highlight, (str, bytes)) or not isinstance(highlight, Iterable):
+        raise TypeError(f"highlight must be a sequence of unit numbers, got {highlight!r}")
+    highlight = [
+        _checks.integer(unit, f"highlight[{i}]", at_least=0, at_most=n_units - 1)
+        for i, unit in enumerate(highlight)
+    ]
     fig, ax = axes(ax)
     half = (epochs[1] - epochs[0]) / 2 if n_epochs > 1 else 0.5
     ax.imshow(
@@ -362,7 +372,7 @@ def plot_peak_preactivation(
     >>> fig.axes[0].lines[0].get_ydata().tolist()
     [0.5, -1.0, 0.2]
     """
-    epochs = _checks.real_array(epochs, "epochs", finite=False)
+    epochs = real_array(epochs, "epochs", finite=False)
     peaks = _check_mapping(peaks, "peaks")
     fig, ax = axes(ax)
     lowest = np.inf
@@ -402,7 +412,7 @@ def plot_divergence(
     >>> fig.axes[0].get_yscale()
     'log'
     """
-    epochs = _checks.real_array(epochs, "epochs", finite=False)
+    epochs = real_array(epochs, "epochs", finite=False)
     distances = _check_mapping(distances, "distances")
     fig, ax = axes(ax)
     for label, values in distances.items():
@@ -444,25 +454,29 @@ def plot_born_dead(
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     ['width 2: 1 - (1 - 2^-N)^L', 'width 2: simulated']
     """
-    depths = _checks.real_array(depths, "depths", finite=False)
+    depths = real_array(depths, "depths", finite=False)
     simulated = _check_mapping(simulated, "simulated")
+    for name, optional in (("exact", exact), ("stderr", stderr)):
+        if optional is not None and not isinstance(optional, Mapping):
+            kind = type(optional).__name__
+            raise TypeError(f"{name} must be None or a mapping of width -> values, got {kind}")
     fig, ax = axes(ax)
     colors = layer_colors(len(simulated))
     for (width, values), color in zip(simulated.items(), colors, strict=True):
-        values = _checks.real_array(values, f"simulated[{width!r}]", finite=False)
+        values = real_array(values, f"simulated[{width!r}]", finite=False)
         if values.size != depths.size:
             raise ValueError(
                 f"simulated[{width!r}] must hold one value per depth ({depths.size}), "
                 f"got {values.size}"
             )
         if exact is not None and width in exact:
-            theory = _checks.real_array(exact[width], f"exact[{width!r}]", finite=False)
+            theory = real_array(exact[width], f"exact[{width!r}]", finite=False)
             if theory.size != depths.size:
                 raise ValueError(f"exact[{width!r}] must hold one value per depth ({depths.size})")
             ax.plot(depths, theory, color=color, label=f"width {width}: 1 - (1 - 2^-N)^L")
         errors = None
         if stderr is not None and width in stderr:
-            errors = _checks.real_array(stderr[width], f"stderr[{width!r}]", finite=False)
+            errors = real_array(stderr[width], f"stderr[{width!r}]", finite=False)
             if errors.size != depths.size:
                 raise ValueError(f"stderr[{width!r}] must hold one value per depth ({depths.size})")
         ax.errorbar(
