@@ -982,7 +982,8 @@ def targets() -> list[Target]:
             PLOT + "activations.plot_slopes",
             lambda: {"slopes": np.ones((3, 2)) * 0.25},
             {"slopes": "matrix", "initial": "finite"},
-            skip={"initial": {"None"}, "slopes": {"1-D"}},
+            # 1-D and 3-D slopes are valid: one run, or (runs, points, layers).
+            skip={"initial": {"None"}, "slopes": {"1-D", "3-D"}},
         ),
         _t(
             PLOT + "explore.plot_dead_training",
@@ -998,7 +999,8 @@ def targets() -> list[Target]:
                 "n_epochs": "count",
                 "fig": "fig",
             },
-            skip={"n_epochs": {"None"}},
+            # No accuracy is valid: a run that diverged in its first epoch has none to show.
+            skip={"n_epochs": {"None"}, "accuracy": {"[]"}},
         ),
         _t(
             PLOT + "explore.plot_signal_by_depth",

@@ -843,6 +843,8 @@ def fetch_fashion_mnist(
     folder = (
         Path(cache_dir).expanduser() if cache_dir is not None else data_home() / "fashion-mnist"
     )
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"cache_dir must be a folder (or not exist yet), got the file {folder}")
     paths = {}
     for name in FASHION_MNIST_FILES:
         expected = FASHION_MNIST_SHA256[name]

@@ -1431,6 +1431,20 @@ NEW_API_CASES = [
         ValueError,
         "kernel",
     ),
+    (
+        "data.fetch_fashion_mnist",
+        "fetch_fashion_mnist cache_dir is a file",
+        lambda: initact.data.fetch_fashion_mnist(_garbage_file(), download=False),
+        ValueError,
+        "cache_dir",
+    ),
+    (
+        "data.load_fashion_mnist",
+        "load_fashion_mnist cache_dir is a file",
+        lambda: initact.data.load_fashion_mnist(_garbage_file(), download=False),
+        ValueError,
+        "cache_dir",
+    ),
 ]
 
 WIDGET_AND_PLOT_CASES = [
