@@ -1677,6 +1677,13 @@ WIDGET_AND_PLOT_CASES = [
         "points",
     ),
     (
+        "plotting.saturation.plot_saturation_over_training",
+        "plot_saturation_over_training strings",
+        lambda: _p("saturation", "plot_saturation_over_training")([1], [["a"]]),
+        TypeError,
+        "fractions",
+    ),
+    (
         "plotting.saturation.plot_saturation",
         "plot_saturation saturation 1",
         lambda: _p("saturation", "plot_saturation")(

@@ -13,6 +13,7 @@ import math
 import numpy as np
 import pytest
 
+import initact
 from initact import (
     VarianceScaling,
     glorot_uniform,
@@ -20,6 +21,10 @@ from initact import (
     standard_uniform,
     theory,
 )
+from initact.data import load_digits
+from initact.diagnostics import Recorder
+from initact.nn import fit, mlp
+from initact.nn.training import evaluate
 from initact.propagation import propagate
 
 # --- Step 1: Var[sum w_i x_i] = n Var[w] Var[x] --------------------------------
@@ -247,3 +252,147 @@ def test_weight_gradients_keep_a_similar_variance_across_layers_with_standard_in
     # ... while the back-propagated gradients themselves differ tenfold.
     g = run.gradient_std()
     assert g.max() / g.min() > 10
+
+
+# --- The opener: a product of random matrices -------------------------------------
+
+
+def test_fifty_random_layers_multiply_the_std_by_sqrt_n_sigma_per_layer():
+    x0 = np.random.default_rng(0).standard_normal((200, 100))
+    weights = np.random.default_rng(1).standard_normal((50, 100, 100))
+    x, jacobian = x0, np.eye(100)
+    for w in weights:
+        x, jacobian = x @ w, jacobian @ w
+    # Each layer multiplies a row's squared norm by chi2_100 / 100 times n Var[W] = 100:
+    # ln(variance) gains ln 100 plus noise of sd sqrt(2/100) per layer, sqrt(50 * 0.02) = 1
+    # after 50 layers, so ln(std) is 50 ln 10 within sd 0.5. Allow 5 sd.
+    assert abs(math.log(x.std()) - 50 * math.log(10)) < 5 * 0.5
+    # The Jacobian of x_50 with respect to x_0 is the same product: sqrt(n) std(J) = std(x_50).
+    assert math.sqrt(100) * jacobian.std() == pytest.approx(x.std(), rel=0.1)
+
+
+# --- Training on digits: Géron's N(0, 1) story and Glorot & Bengio's ------------------
+
+_TRAIN_INITS = {
+    "N(0, 1)": initact.RandomNormal(0.0, 1.0),
+    "standard": standard_uniform,
+    "Glorot": glorot_uniform,
+}
+_SEEDS = (0, 1, 2)
+
+
+def _digits():
+    return load_digits(seed=0, dtype=np.float64)
+
+
+def _build(activation, init, seed, digits):
+    sizes = [digits.n_features] + [100] * 5 + [digits.n_classes]
+    return mlp(sizes, activation, init, rng=seed, dtype=np.float64)
+
+
+@pytest.fixture(scope="module")
+def trained():
+    digits = _digits()
+    X, y = digits.train
+    out = {}
+    for activation in ("tanh", "sigmoid"):
+        for name, init in _TRAIN_INITS.items():
+            for seed in _SEEDS:
+                model = _build(activation, init, seed, digits)
+                rec = Recorder(every=5)
+                history = fit(
+                    model, X, y, epochs=10, batch_size=32, lr=0.1, rng=seed,
+                    callbacks=[rec], progress=False,
+                )  # fmt: skip
+                out[activation, name, seed] = (history, rec)
+    return out
+
+
+def test_initial_loss_is_ln_c_when_the_last_layer_is_zero_or_small():
+    digits = _digits()
+    X, y = digits.train
+    for seed in _SEEDS:
+        model = _build("tanh", glorot_uniform, seed, digits)
+        # Small logits (std ~ 0.4): the loss is ln 10 plus O(std^2).
+        assert abs(evaluate(model, X, y)[0] - math.log(10)) < 0.15
+        model.dense_layers[-1].W[:] = 0.0
+        assert evaluate(model, X, y)[0] == pytest.approx(math.log(10), rel=1e-12)
+        # Confidently wrong: N(0, 1) weights give logits of std ~ 6-10, loss > 4 ln 10.
+        for activation in ("tanh", "sigmoid"):
+            wild = _build(activation, _TRAIN_INITS["N(0, 1)"], seed, digits)
+            assert evaluate(wild, X, y)[0] > 4 * math.log(10)
+
+
+def test_n01_weights_saturate_most_units_and_the_other_inits_almost_none(trained):
+    for (_activation, name, _seed), (_history, rec) in trained.items():
+        worst = rec.saturated_fraction[0].max()  # first step, most saturated layer
+        # One batch of 32 x 100 units: a fraction's standard error is below 0.01, and
+        # the units of a layer are correlated, so keep thresholds far from the values.
+        if name == "N(0, 1)":
+            assert worst > 0.5
+        else:
+            assert worst < 0.1
+
+
+def test_layer_one_saturation_matches_a_gaussian_prediction_within_a_few_points(trained):
+    # Layer 1 of the N(0, 1) tanh net: z sums 64 standardized pixels with unit weights,
+    # so Var[z] ~ 61 (three pixels are constant); |tanh z| > 0.97 iff |z| > atanh(0.97).
+    digits = _digits()
+    X, _ = digits.train
+    std_1 = math.sqrt(float((X.var(axis=0)).sum()))
+    predicted = math.erfc(math.atanh(0.97) / (std_1 * math.sqrt(2)))
+    for seed in _SEEDS:
+        seen = trained["tanh", "N(0, 1)", seed][1].saturated_fraction[0, 0]
+        assert abs(seen - predicted) < 0.1
+
+
+def _fine_gaussian_mean(g, q: float) -> float:
+    """E[g(z)], z ~ N(0, q), by the trapezoid rule on a fine grid over +-12 std.
+
+    Gauss-Hermite nodes are too sparse for q ~ 100, where tanh' is a narrow peak.
+    """
+    z = np.linspace(-12, 12, 200_001) * math.sqrt(q)
+    density = np.exp(-(z**2) / (2 * q)) / math.sqrt(2 * math.pi * q)
+    y = g(z) * density
+    return float(np.sum(y[1:] + y[:-1]) / 2 * (z[1] - z[0]))  # trapezoid rule
+
+
+def _gradient_factor(activation: str, scale: float) -> float:
+    """s E[f'(z)^2] at the mean-field variance after 10 layers (fine-grid quadrature)."""
+    f = {"tanh": np.tanh, "sigmoid": lambda z: 0.5 * (1 + np.tanh(z / 2))}[activation]
+    df2 = {
+        "tanh": lambda z: np.cosh(z) ** -4,
+        "sigmoid": lambda z: (0.25 * np.cosh(z / 2) ** -2) ** 2,
+    }[activation]
+    q = 1.0
+    for _ in range(10):
+        q = scale * _fine_gaussian_mean(lambda z: f(z) ** 2, q)
+    return scale * _fine_gaussian_mean(df2, q)
+
+
+def test_weight_gradients_explode_with_n01_tanh_and_vanish_with_standard_sigmoid(trained):
+    # Mean-field factors per layer on the gradient's variance (independent quadrature).
+    assert _gradient_factor("tanh", 100.0) > 4  # the chapter prints 5.5
+    assert 0.015 < _gradient_factor("sigmoid", 1 / 3) < 0.025  # about 1/50
+    for seed in _SEEDS:
+        g = trained["tanh", "N(0, 1)", seed][1].grad_std[0, :-1]
+        assert g[0] / g[-1] > 10  # four factors of sqrt(5.5): about 30
+        g = trained["sigmoid", "standard", seed][1].grad_std[0, :-1]
+        assert g[0] / g[-1] < 0.01  # four factors of sqrt(0.02): about 4e-4 (x2 at layer 1)
+        g = trained["tanh", "standard", seed][1].grad_std[0, :-1]
+        assert 0.5 < g[0] / g[-1] < 2  # Glorot & Bengio: balanced weight gradients
+
+
+def test_training_orders_the_inits_in_every_seed(trained):
+    ln10 = math.log(10)
+    for seed in _SEEDS:
+        final = {key[:2]: h.loss[-1] for key, (h, _) in trained.items() if key[2] == seed}
+        assert not any(h.diverged for h, _ in trained.values())
+        # tanh: Glorot < standard < N(0, 1), each by a wide margin (factors 3 and 25 in the book).
+        assert final["tanh", "Glorot"] < final["tanh", "standard"] / 2
+        assert final["tanh", "standard"] < 0.2 < 1.5 < final["tanh", "N(0, 1)"]
+        # sigmoid: the vanishing gradient stalls standard and Glorot at ln 10 ...
+        assert final["sigmoid", "standard"] > ln10 - 0.1
+        assert final["sigmoid", "Glorot"] > ln10 - 0.1
+        # ... while the saturated N(0, 1) network still learns.
+        assert final["sigmoid", "N(0, 1)"] < 1.0

@@ -142,3 +142,49 @@ def test_linear_regime_draws_theory_bound_reference_and_numbered_points():
 def test_plot_linear_regime_rejects_bad_input(args, kwargs, error, match):
     with pytest.raises(error, match=match):
         plot_linear_regime(*args, **kwargs)
+
+
+# --- plot_saturation_over_training ----------------------------------------------
+
+
+def test_saturation_over_training_draws_each_layers_mean_over_runs():
+    from initact.plotting.saturation import plot_saturation_over_training
+
+    steps = [1, 6, 11]
+    runs = np.array(
+        [
+            [[0.0, 0.5], [0.2, 0.6], [0.4, 0.9]],
+            [[0.2, 0.7], [0.4, 0.6], [0.6, 0.7]],
+        ]
+    )
+    ax = plot_saturation_over_training(steps, runs).axes[0]
+    for layer in range(2):
+        drawn = line(ax, f"layer {layer + 1}")
+        np.testing.assert_array_equal(drawn.get_xdata(), steps)
+        np.testing.assert_allclose(drawn.get_ydata(), runs[:, :, layer].mean(axis=0))
+    # One min-max band per layer, and a fixed 0..1 axis.
+    assert len(ax.collections) == 2
+    assert ax.get_ylim() == (0.0, 1.0)
+    # One run: the lines are the run itself and no band is drawn.
+    ax = plot_saturation_over_training(steps, runs[0]).axes[0]
+    np.testing.assert_array_equal(line(ax, "layer 2").get_ydata(), runs[0, :, 1])
+    assert not ax.collections
+
+
+@pytest.mark.parametrize(
+    ("steps", "fractions", "word"),
+    [
+        ([1, 2], [[0.1], [0.2], [0.3]], "steps"),
+        ([1, 2], [0.1, 0.2], "shape"),
+        ([1, 2], [[0.1], [1.5]], "[0, 1]"),
+        ([1, 2], [[0.1], [math.nan]], "NaN"),
+        ([1, 2], [[0.1, 0.2], [0.3]], "rectangular"),
+    ],
+)
+def test_saturation_over_training_refuses_mismatched_or_impossible_fractions(
+    steps, fractions, word
+):
+    from initact.plotting.saturation import plot_saturation_over_training
+
+    with pytest.raises(ValueError, match=word.replace("[", r"\[").replace("]", r"\]")):
+        plot_saturation_over_training(steps, fractions)

@@ -23,7 +23,7 @@ import numpy as np
 from .. import _checks
 from ._style import axes, layer_colors, real_array
 
-__all__ = ["plot_linear_regime", "plot_saturation"]
+__all__ = ["plot_linear_regime", "plot_saturation", "plot_saturation_over_training"]
 
 
 def _same_length(reference: np.ndarray, other: np.ndarray, names: str) -> None:
@@ -220,4 +220,66 @@ def plot_linear_regime(
     ax.set_title(title or f"{name}: how linear is a layer with input variance q?")
     ax.legend(fontsize="small", loc="lower left")
     ax.grid(True, which="major", alpha=0.3)
+    return fig
+
+
+def plot_saturation_over_training(
+    steps: Sequence[int],
+    fractions: Sequence,
+    *,
+    ax=None,
+    title: str | None = None,
+):
+    """The fraction of saturated units in each hidden layer, step by step.
+
+    ``steps`` are the recorded training steps and ``fractions`` the matching
+    ``saturated_fraction`` of a :class:`initact.diagnostics.Recorder`: shape
+    ``(steps, layers)`` for one run, or ``(runs, steps, layers)`` for several
+    seeds, drawn as each layer's mean over the runs with a band from the
+    lowest to the highest run. One colour per layer, darker going up; the
+    y axis is always 0 to 1, so panels of different runs compare at a glance.
+
+    >>> fig = plot_saturation_over_training([1, 6, 11], [[0.0, 0.5], [0.1, 0.6], [0.1, 0.7]])
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ['layer 1', 'layer 2']
+    >>> [float(y) for y in fig.axes[0].get_ylim()]
+    [0.0, 1.0]
+    """
+    steps = _checks.real_array(steps, "steps", min_size=1)
+    try:
+        values = np.asarray(fractions)
+    except ValueError as err:  # ragged nested lists
+        raise ValueError(f"fractions must be a rectangular array of numbers: {err}") from None
+    if values.dtype.kind not in "biuf":
+        raise TypeError(f"fractions must hold numbers, got dtype {values.dtype}")
+    if values.ndim == 2:
+        values = values[None]
+    if values.ndim != 3 or values.shape[2] == 0:
+        raise ValueError(
+            "fractions must have shape (steps, layers) or (runs, steps, layers), "
+            f"got {values.shape}"
+        )
+    if values.shape[1] != steps.size:
+        raise ValueError(
+            f"steps and fractions must have the same number of steps, got {steps.size} "
+            f"and {values.shape[1]}"
+        )
+    values = values.astype(np.float64)
+    if not np.all((values >= 0) & (values <= 1)):
+        raise ValueError("fractions must be fractions in [0, 1] (no NaN)")
+
+    fig, ax = axes(ax)
+    n_layers = values.shape[2]
+    for layer, color in zip(range(n_layers), layer_colors(n_layers), strict=True):
+        per_run = values[:, :, layer]
+        ax.plot(steps, per_run.mean(axis=0), color=color, label=f"layer {layer + 1}")
+        if len(per_run) > 1:
+            ax.fill_between(steps, per_run.min(axis=0), per_run.max(axis=0), color=color, alpha=0.2)
+    ax.set_ylim(0.0, 1.0)
+    ax.set_xlabel("training step")
+    ax.set_ylabel("fraction of units saturated")
+    runs = f" (mean of {len(values)} runs, band: min to max)" if len(values) > 1 else ""
+    ax.set_title(title or f"saturated units by layer{runs}")
+    ax.legend(fontsize="small", ncols=2 if n_layers > 5 else 1)
+    ax.grid(True, alpha=0.3)
     return fig
