@@ -66,6 +66,7 @@ __all__ = [
     "PReLU",
     "RReLU",
     "ReLU",
+    "ShiftedReLU",
     "Sigmoid",
     "Softplus",
     "Swish",
@@ -944,6 +945,39 @@ class Mish(Activation):
         return tanh_sp + xc * sech2_sp * _sigmoid(xc)
 
 
+class ShiftedReLU(Activation):
+    """A ReLU moved down by ``sub``: ``f(x) = max(x, 0) - sub``; ``f'`` is ReLU's.
+
+    fastai's ``GeneralRelu(sub=0.4)`` (course22p2, ``11_initializing``), without its
+    leak and its clamp. A ReLU's output has mean ``1/sqrt(2 pi) = 0.399`` for a
+    standard normal input; subtracting about that much centres it, so the next
+    layer sees inputs of mean near 0. ``f'(0) = 0`` as for :class:`ReLU`.
+    ``sub`` must be a finite number (0 gives a plain ReLU).
+
+    >>> import numpy as np
+    >>> act = ShiftedReLU(sub=0.4)
+    >>> act
+    ShiftedReLU(sub=0.4)
+    >>> act(np.array([-2.0, 0.0, 3.0])), act.derivative(np.array([-2.0, 0.0, 3.0]))
+    (array([-0.4, -0.4,  2.6]), array([0., 0., 1.]))
+    """
+
+    name = "shifted_relu"
+    kinks = (0.0,)
+
+    def __init__(self, sub: float = 0.4) -> None:
+        self.sub = _checks.real(sub, "ShiftedReLU: sub")
+
+    def _params(self) -> dict[str, Any]:
+        return {"sub": self.sub}
+
+    def _forward(self, x: np.ndarray) -> np.ndarray:
+        return np.maximum(x, 0) - x.dtype.type(self.sub)
+
+    def _derivative(self, x: np.ndarray) -> np.ndarray:
+        return _step(x, 0)
+
+
 # --- registry -----------------------------------------------------------------
 
 _CLASSES: tuple[type[Activation], ...] = (
@@ -960,6 +994,7 @@ _CLASSES: tuple[type[Activation], ...] = (
     Swish,
     Mish,
     Softplus,
+    ShiftedReLU,
 )
 _REGISTRY: dict[str, type[Activation]] = {cls.name: cls for cls in _CLASSES}
 _ALIASES: dict[str, str] = {"linear": "identity", "none": "identity", "silu": "swish"}
@@ -997,8 +1032,8 @@ def get_activation(name: str | Activation | None, **params: Any) -> Activation:
 
     Names: ``identity`` (also ``linear``, ``none`` and ``None``), ``sigmoid``,
     ``tanh``, ``relu``, ``leaky_relu``, ``rrelu``, ``prelu``, ``elu``, ``selu``,
-    ``gelu``, ``swish`` (also ``silu``), ``mish``, ``softplus``. Case, ``-``,
-    ``_`` and spaces are ignored, so Keras and PyTorch class names work:
+    ``gelu``, ``swish`` (also ``silu``), ``mish``, ``softplus``, ``shifted_relu``.
+    Case, ``-``, ``_`` and spaces are ignored, so Keras and PyTorch class names work:
     ``"LeakyReLU"``, ``"PReLU"``, ``"ELU"``, ``"SiLU"``, ``"GELU"``. LeakyReLU's
     slope is ``alpha`` (Keras 2) or ``negative_slope`` (Keras 3, PyTorch), not
     both. An :class:`Activation` instance is returned unchanged (no ``params``

@@ -40,6 +40,7 @@ from initact.activations import (
     PReLU,
     ReLU,
     RReLU,
+    ShiftedReLU,
     Sigmoid,
     Softplus,
     Swish,
@@ -392,6 +393,7 @@ def _table_activations() -> dict[str, list[tuple[str, Activation | None]]]:
             ("elu", ELU()),
             ("gelu", GELU()),
             ("swish", Swish()),
+            ("mish", Mish()),
         ],
         "LeCun": [("selu", SELU())],
     }
@@ -536,7 +538,7 @@ def table_11_1() -> InitializationTable:
 _ROW_OF_CLASS = (
     ((Identity, Tanh, Sigmoid), "Glorot"),
     ((SELU,), "LeCun"),
-    ((ReLU, LeakyReLU, RReLU, PReLU, ELU, GELU, Swish, Mish, Softplus), "He"),
+    ((ReLU, LeakyReLU, RReLU, PReLU, ELU, GELU, Swish, Mish, Softplus, ShiftedReLU), "He"),
 )
 
 

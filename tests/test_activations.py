@@ -27,6 +27,7 @@ from initact.activations import (
     PReLU,
     ReLU,
     RReLU,
+    ShiftedReLU,
     Sigmoid,
     Softplus,
     Swish,
@@ -75,6 +76,8 @@ CASES = [
     Swish(),
     Swish(beta=2.5),
     Mish(),
+    ShiftedReLU(),
+    ShiftedReLU(sub=-1.5),
 ]
 SMOOTH = (Identity, Sigmoid, Tanh, Softplus, GELU, Swish, Mish)
 
@@ -558,6 +561,7 @@ def test_registry_names_and_aliases():
         "swish",
         "mish",
         "softplus",
+        "shifted_relu",
     }
     for alias in ("linear", "none", "None", None, "IDENTITY"):
         assert type(get_activation(alias)) is Identity
@@ -680,3 +684,31 @@ def test_negative_slope_is_leaky_relus_alpha():
     for name in ("relu", "elu", "prelu"):
         with pytest.raises(TypeError, match="negative_slope"):
             get_activation(name, negative_slope=0.2)
+
+
+# --- ShiftedReLU (fastai's GeneralRelu with a shift only) -------------------------------
+
+
+def test_shifted_relu_is_relu_minus_sub_with_relus_derivative():
+    x = np.random.default_rng(3).normal(size=200) * 5
+    for sub in (0.0, 0.4, -1.5):
+        act = ShiftedReLU(sub=sub)
+        np.testing.assert_array_equal(act(x), np.maximum(x, 0) - sub)
+        np.testing.assert_array_equal(act.derivative(x), ReLU().derivative(x))
+    assert ShiftedReLU().sub == 0.4 and ShiftedReLU().kinks == (0.0,)
+    assert get_activation("ShiftedReLU", sub=0.2) == ShiftedReLU(0.2) != ShiftedReLU(0.4)
+
+
+def test_shifted_relu_centres_a_standard_normal_input_when_sub_is_1_over_sqrt_2pi():
+    # E[relu(z)] = 1/sqrt(2 pi) for z ~ N(0, 1): 200,000 draws, standard error
+    # sqrt(Var[relu(z)] / n) with Var[relu(z)] = 1/2 - 1/(2 pi) = 0.34; allow 4 of them.
+    z = np.random.default_rng(0).standard_normal(200_000)
+    sub = 1 / math.sqrt(2 * math.pi)
+    se = math.sqrt((0.5 - 1 / (2 * math.pi)) / z.size)
+    assert abs(ShiftedReLU(sub)(z).mean()) < 4 * se
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, "0.4", None])
+def test_shifted_relu_refuses_a_bad_sub(bad):
+    with pytest.raises((TypeError, ValueError), match="sub"):
+        ShiftedReLU(sub=bad)

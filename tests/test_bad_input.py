@@ -1206,6 +1206,13 @@ S3 = [0.1, 0.2, 0.3]
 # The names added with the pure activations and Keras's initializers.
 NEW_API_CASES = [
     (
+        "activations.ShiftedReLU",
+        "ShiftedReLU NaN sub",
+        lambda: act.ShiftedReLU(sub=math.nan),
+        ValueError,
+        "sub",
+    ),
+    (
         "activations.leaky_relu",
         "leaky_relu NaN slope",
         lambda: act.leaky_relu(np.ones(3), math.nan),

@@ -22,7 +22,10 @@ import pytest
 from initact import (
     SELU_ALPHA,
     SELU_SCALE,
+    Constant,
     LeakyReLU,
+    RReLU,
+    ShiftedReLU,
     VarianceScaling,
     compute_fans,
     get_initializer,
@@ -32,7 +35,8 @@ from initact import (
 )
 from initact.data import make_spirals
 from initact.initializers import TRUNCATED_NORMAL_STDDEV
-from initact.nn import fit, mlp
+from initact.nn import evaluate, fit, lsuv, mlp
+from initact.nn.layers import ActivationLayer
 from initact.propagation import propagate
 from initact.theory import moments, propagate_variance, recommended_scale, table_11_1, torch_gain
 
@@ -232,7 +236,12 @@ def test_table_rows_match_the_book_and_their_keras_presets():
     assert list(rows) == ["Glorot", "He", "LeCun"]
     book = {  # Table 11-1 of the book: sigma^2, and VarianceScaling's scale and mode
         "Glorot": ("1 / fan_avg", 1.0, "fan_avg", {"None", "tanh", "sigmoid", "softmax"}),
-        "He": ("2 / fan_in", 2.0, "fan_in", {"relu", "leaky_relu(0.01)", "elu", "gelu", "swish"}),
+        "He": (
+            "2 / fan_in",
+            2.0,
+            "fan_in",
+            {"relu", "leaky_relu(0.01)", "elu", "gelu", "swish", "mish"},
+        ),
         "LeCun": ("1 / fan_in", 1.0, "fan_in", {"selu"}),
     }
     for name, (variance, scale, mode, activations) in book.items():
@@ -384,3 +393,150 @@ def test_truncated_and_untruncated_normals_share_the_variance_but_not_the_tails(
     # Untruncated: P(|z| > 4) = 6.3e-5, about 15 of 235,200 draws; none beyond 2.28 would be
     # a probability of (1 - 0.0226)^n, effectively 0.
     assert np.abs(jax_normal).max() > 4 * std
+
+
+# --- conventions of the criteria ---------------------------------------------------------
+
+
+def test_linear_criterion_at_a_kink_averages_the_two_squared_slopes():
+    # (f'(0-)^2 + f'(0+)^2) / 2: ReLU 1/2 -> 2; SELU (lam alpha)^2 and lam^2 -> 0.477.
+    assert recommended_scale("relu", "linear") == pytest.approx(2.0, rel=1e-12)
+    selu = 0.5 * ((SELU_SCALE * SELU_ALPHA) ** 2 + SELU_SCALE**2)
+    assert recommended_scale("selu", "linear") == pytest.approx(1 / selu, rel=1e-9)
+    assert 1 / selu == pytest.approx(0.477, abs=0.0005)
+
+
+def test_rrelu_test_time_and_training_time_scales():
+    # Test time: slope 11/48. Training: slope a ~ U(1/8, 1/3), E[a^2] = (l^2 + l u + u^2) / 3.
+    act = RReLU()
+    assert recommended_scale(act) == pytest.approx(2 / (1 + (11 / 48) ** 2), rel=1e-12)
+    lo, hi = 1 / 8, 1 / 3
+    mean_a2 = (lo * lo + lo * hi + hi * hi) / 3
+    slopes = act.sample_slopes(400_000, rng=0)
+    # Sample mean of a^2: standard error sqrt(Var[a^2] / n), Var[a^2] <= E[a^4] <= hi^4.
+    assert abs(np.mean(slopes**2) - mean_a2) < 4 * math.sqrt(hi**4 / slopes.size)
+    training = 2 / (1 + mean_a2)
+    assert training == pytest.approx(1.8937, abs=1e-4)
+    assert abs(training - recommended_scale(act)) > 0.005  # they differ in the third decimal
+
+
+def test_pytorch_default_biases_put_a_floor_under_the_relu_variance():
+    # q -> q / 6 + 1 / (3 n): fixed point 2 / (5 n), whatever q0.
+    n = 256
+    q = 1.0
+    for _ in range(200):
+        q = q / 6 + 1 / (3 * n)
+    assert q == pytest.approx(2 / (5 * n), rel=1e-12)
+
+
+# --- the book's he_avg_init on a sigmoid network -------------------------------------------
+
+
+def sigmoid_fixed_point(scale: float) -> tuple[float, float]:
+    """(q*, gradient factor scale * E[sig'(z)^2] at q*), by Gauss-Hermite."""
+    q = fixed_point(lambda v: scale * hermite(lambda z: sig(z) ** 2, v), iterations=400)
+    return q, scale * hermite(lambda z: (sig(z) * (1 - sig(z))) ** 2, q)
+
+
+def test_sigmoid_scale_2_buys_gradient_at_no_saturation_cost():
+    _, chi1 = sigmoid_fixed_point(1.0)
+    q2, chi2 = sigmoid_fixed_point(2.0)
+    q16, chi16 = sigmoid_fixed_point(16.0)
+    assert chi1 == pytest.approx(0.056, abs=0.001) and chi2 == pytest.approx(0.101, abs=0.001)
+    assert chi2 / chi1 == pytest.approx(1.8, abs=0.05)
+    assert chi16 == pytest.approx(0.399, abs=0.001) and chi16 < 1
+    # Saturated: |z| > ln(0.97 / 0.03), P = erfc(t / sqrt(2 q)).
+    t = math.log(0.97 / 0.03)
+    assert math.erfc(t / math.sqrt(2 * q2)) < 1e-4
+    assert math.erfc(t / math.sqrt(2 * q16)) == pytest.approx(0.151, abs=0.001)
+    assert propagate_variance("sigmoid", 2.0, 200)[-1] == pytest.approx(q2, rel=1e-8)
+
+
+def test_he_avg_init_leaves_the_sigmoid_plateau_that_glorot_stays_on():
+    # The chapter's run (4 x 64 sigmoid on digits, SGD + momentum, float64), on 3 of its 5
+    # seeds and 5 epochs: at epoch 5 Glorot's loss is within 0.2 of ln 10 on every seed,
+    # he_avg_init's below ln 10 - 0.2 on every seed (the chapter prints the counts).
+    from initact.data import load_digits
+
+    X, y = load_digits(dtype=np.float64).train
+    he_avg = VarianceScaling(scale=2.0, mode="fan_avg", distribution="uniform")
+
+    def loss_at_5(init, seed):
+        model = mlp([64, 64, 64, 64, 64, 10], "sigmoid", init, rng=seed, dtype=np.float64)
+        h = fit(model, X, y, epochs=5, batch_size=32, lr=0.2, momentum=0.9, rng=seed,
+                progress=False)  # fmt: skip
+        return h.loss[-1]
+
+    for seed in range(3):
+        assert loss_at_5("glorot_uniform", seed) > math.log(10) - 0.2
+        assert loss_at_5(he_avg, seed) < math.log(10) - 0.2
+
+
+# --- symmetry, the shifted ReLU, LSUV ----------------------------------------------------
+
+
+def test_constant_weights_keep_units_copies_and_zero_weights_never_move():
+    from initact.data import load_digits
+
+    d = load_digits(dtype=np.float64)
+    X, y = d.train
+    for init in (Constant(0.05), Constant(-0.03)):
+        model = mlp([64, 16, 16, 10], "relu", init, rng=0, dtype=np.float64)
+        fit(model, X, y, epochs=2, batch_size=32, lr=0.05, momentum=0.9, rng=0, progress=False)
+        # Hidden units: copies. (The output units differ: each class has its own target.)
+        for layer in model.dense_layers[:-1]:
+            assert np.abs(layer.W - layer.W[:, :1]).max() < 1e-9  # every unit a copy
+            assert np.abs(layer.W).max() > 0
+    model = mlp([64, 16, 16, 10], "relu", "zeros", rng=0, dtype=np.float64)
+    fit(model, X, y, epochs=2, batch_size=32, lr=0.05, momentum=0.9, rng=0, progress=False)
+    assert all(not layer.W.any() for layer in model.dense_layers)
+    assert all(not layer.b.any() for layer in model.dense_layers[:-1])
+    # Zero biases with He weights: units differ and the net learns (digits: > 90%).
+    model = mlp([64, 16, 16, 10], "relu", "he_normal", rng=0, dtype=np.float64)
+    fit(model, X, y, epochs=5, batch_size=32, lr=0.05, momentum=0.9, rng=0, progress=False)
+    first = model.dense_layers[0].W
+    assert np.abs(first - first[:, :1]).max(axis=0)[1:].min() > 0.1
+    assert evaluate(model, d.X_val, d.y_val)[1] > 0.9
+
+
+def test_shifted_relu_with_he_settles_at_mean_minus_half_the_shift():
+    # q -> 2 (q/2 - 2 s sqrt(q) / sqrt(2 pi) + s^2): fixed point sqrt(q*) = s sqrt(2 pi) / 2,
+    # where E[f] = sqrt(q*) / sqrt(2 pi) - s = -s / 2.
+    for s in (0.4, 0.2):
+        act = ShiftedReLU(s)
+        q = propagate_variance(act, 2.0, 400)[-1]
+        assert q == pytest.approx((s * math.sqrt(2 * math.pi) / 2) ** 2, rel=1e-6)
+        assert moments(act, q).mean == pytest.approx(-s / 2, abs=1e-6)
+    assert recommended_scale(ShiftedReLU(0.4)) == pytest.approx(1 / 0.34085, rel=1e-4)
+
+
+def layer_moments(activation, init, use_lsuv, seed, X):
+    # The chapter's network has 20 hidden layers; 12 show the same and cost less.
+    model = mlp([100] * 13 + [10], activation, init, rng=seed, dtype=np.float64)
+    if use_lsuv:
+        lsuv(model, X[:256], rng=seed)
+    h, out = X, []
+    for layer in model.layers:
+        h = layer.forward(h)
+        if isinstance(layer, ActivationLayer):
+            out.append((h.mean(), h.std()))
+    return np.array(out)
+
+
+def test_lsuv_keeps_the_std_and_the_shift_centres_it_where_he_drifts():
+    X = np.random.default_rng(0).standard_normal((500, 100))
+    shifted = ShiftedReLU(0.4)
+    for seed in range(1):
+        he = layer_moments(shifted, "he_normal", False, seed, X)
+        lsuv_shifted = layer_moments(shifted, "he_normal", True, seed, X)
+        lsuv_relu = layer_moments("relu", "he_normal", True, seed, X)
+        glorot = layer_moments("relu", "glorot_uniform", False, seed, X)
+        # He + shift drifts to the fixed point's mean -0.2 (finite width: within 0.1).
+        assert np.all(np.abs(he[9:, 0] + 0.2) < 0.1)
+        # LSUV: std within 0.15 of 0.58 (= sqrt(1/2 - 1/(2 pi))) at every layer...
+        assert np.all(np.abs(lsuv_shifted[:, 1] - 0.584) < 0.15)
+        assert np.all(np.abs(lsuv_relu[:, 1] - 0.584) < 0.15)
+        # ...the shifted one centred, the plain one at mean ~0.4.
+        assert np.all(np.abs(lsuv_shifted[:, 0]) < 0.1)
+        assert np.all(np.abs(lsuv_relu[:, 0] - 0.4) < 0.1)
+        assert glorot[-1, 1] < 0.05  # 12 layers of halving: std ~ 0.58 / 2^6

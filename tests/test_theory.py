@@ -366,7 +366,7 @@ def test_table_text_is_aligned_and_has_the_numbers():
     # Lines ending in three numbers with 3 decimals: one per elementwise activation,
     # all the same length since the numbers are right-aligned in their columns.
     numeric = [line for line in lines if re.search(r"(\s+\d+\.\d{3}){3}$", line)]
-    assert len(numeric) == 12  # 13 activations minus softmax
+    assert len(numeric) == 13  # 14 activations (Mish included, as the book lists it) minus softmax
     assert len({len(line) for line in numeric}) == 1
     for word in ("Glorot", "LeCun", "2 / fan_in", "1 / fan_avg"):
         assert word in text
@@ -404,7 +404,7 @@ def test_table_html_is_a_table_with_every_row():
     assert parser.open_tags == []
     header, *body = parser.rows
     assert "Initializer" in header[0]
-    assert len(body) == 13
+    assert len(body) == 14  # Mish included, as the book lists it
     relu = next(row for row in body if "relu" in row)
     assert relu.count("2.000") == 3
     assert any("He" in cell for cell in relu)  # first row of the He block
