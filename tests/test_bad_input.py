@@ -1781,6 +1781,20 @@ WIDGET_AND_PLOT_CASES = [
         "peaks",
     ),
     (
+        "plotting.training.plot_update_ratio",
+        "plot_update_ratio negative ratio",
+        lambda: _p("training", "plot_update_ratio")([1, 2], [[0.1], [-0.1]]),
+        ValueError,
+        "update_ratio",
+    ),
+    (
+        "plotting.training.plot_update_ratio",
+        "plot_update_ratio zero steps_per_epoch",
+        lambda: _p("training", "plot_update_ratio")([1, 2], [[0.1], [0.1]], steps_per_epoch=0),
+        ValueError,
+        "steps_per_epoch",
+    ),
+    (
         "plotting.training.plot_zero_fraction",
         "plot_zero_fraction 1-D fractions",
         lambda: _p("training", "plot_zero_fraction")([1, 2], [0.1, 0.2]),

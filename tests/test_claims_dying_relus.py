@@ -17,7 +17,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from initact import he_normal
+from initact import get_activation, he_normal
 from initact.data import load_digits
 from initact.diagnostics import (
     DeadChart,
@@ -239,3 +239,140 @@ def test_randomized_asymmetric_init_cuts_the_born_dead_fraction():
         assert rai <= he / 3  # "by a factor of three or more"
         if width == 2:
             assert rai > 0.25  # "more than a quarter are still born dead"
+
+
+# ---- the update:data ratio beside the dead chart (Karpathy's makemore part 3)
+
+RATES = (0.1, 0.7, 1.0)
+
+
+def first_epoch_ratios(digits, lr, seed):
+    """Recorder.update_ratio of a one-epoch run: the first epoch of the chapter's 20-epoch run."""
+    model = mlp(SIZES, "relu", kernel_init="he_normal", rng=seed, dtype=np.float64)
+    recorder = Recorder()
+    fit(model, digits.X_train, digits.y_train, epochs=1, batch_size=32, lr=lr, rng=seed,
+        callbacks=[recorder], progress=False)  # fmt: skip
+    return recorder.update_ratio
+
+
+@pytest.fixture(scope="module")
+def first_epoch(digits):
+    return {lr: np.array([first_epoch_ratios(digits, lr, s) for s in SEEDS]) for lr in RATES}
+
+
+def test_a_one_epoch_run_is_the_first_epoch_of_the_twenty_epoch_run(runs, first_epoch):
+    # fit draws the same shuffles whatever the number of epochs: the chapter relies on it.
+    for lr, run in ((0.1, runs.small), (0.7, runs.mid)):
+        recorded = run.recorder.update_ratio[:STEPS_PER_EPOCH]
+        np.testing.assert_array_equal(first_epoch[lr][0], recorded)
+
+
+def test_large_rates_take_early_steps_of_a_large_part_of_the_weights_in_every_seed(first_epoch):
+    largest = {lr: r.max(axis=(1, 2)) for lr, r in first_epoch.items()}
+    assert np.all(largest[0.1] < 0.1)  # the chapter prints 0.06 to 0.07
+    assert np.all(largest[0.7] > 0.3) and np.all(largest[1.0] > 0.3)  # 0.46 to 0.98
+    for lr in (0.7, 1.0):  # "the largest is the second step", in every seed
+        assert np.all(first_epoch[lr].max(axis=2).argmax(axis=1) == 1)
+    median = {lr: np.median(np.log10(r), axis=(1, 2)) for lr, r in first_epoch.items()}
+    assert np.all(median[0.1] < -1.5) and np.all(median[0.7] > -1.5) and np.all(median[1.0] > -1.5)
+    # "near 1e-2" at 0.1: ten times above Karpathy's line, by a margin of 0.3 in log10
+    assert np.all(np.abs(median[0.1] + 2) < 0.3)
+
+
+def test_seed_0_ratio_starts_about_six_times_larger_at_lr_07_and_ends_lower(runs):
+    def median_log10(run, epoch):
+        ratio = run.recorder.update_ratio
+        return np.median(np.log10(ratio[(epoch - 1) * STEPS_PER_EPOCH : epoch * STEPS_PER_EPOCH]))
+
+    factor = 10 ** (median_log10(runs.mid, 1) - median_log10(runs.small, 1))
+    assert 4.5 < factor < 8.5  # "about six times" (log10 difference printed as 0.8)
+    assert median_log10(runs.mid, EPOCHS) < median_log10(runs.small, EPOCHS) - 0.2
+    assert median_log10(runs.small, EPOCHS) < -3  # the healthy run ends below Karpathy's line
+    assert runs.mid.recorder.update_ratio.max() > 0.5  # "more than half of their spread"
+
+
+@pytest.fixture(scope="module")
+def seeds(digits):
+    """The chapter's ReLU runs at 0.1 and 0.7 over its five seeds (only a DeadChart watching)."""
+    return {lr: [train(digits, "relu", lr, seed) for seed in SEEDS] for lr in (0.1, 0.7)}
+
+
+def zero_percent(model, X, layer):
+    model.predict(X)
+    return 100 * float(np.mean(model.activation_layers[layer].output == 0))
+
+
+def test_layer_two_is_mostly_zeros_at_lr_07_with_few_dead_units_in_every_seed(seeds, runs, digits):
+    X = digits.X_train
+    for lr in (0.1, 0.7):
+        for run in seeds[lr]:
+            assert 45 < zero_percent(run.model, X, 0) < 62  # printed 50 to 57: half zeros
+            assert run.chart.fractions[-1, 0] == 0
+    for run in seeds[0.7]:
+        assert zero_percent(run.model, X, 1) > 70  # printed 78 to 85
+        assert 0 < run.chart.fractions[-1, 1] <= 0.1  # printed 1 to 8 %: "a few"
+    for run in seeds[0.1]:
+        assert zero_percent(run.model, X, 1) < 55  # printed 39 to 48
+    finished = [r for r in runs.big if not r.history.diverged]
+    assert sum(zero_percent(r.model, X, 1) > 50 for r in finished) >= 4  # printed 5 of 5
+
+
+# ---- the exercises
+
+
+def test_exercise_1_born_dead_at_depth_40_and_the_width_that_makes_it_rare():
+    p = {n: 1 - (1 - 2.0**-n) ** 40 for n in (6, 11, 12)}
+    assert p[6] == pytest.approx(0.4674, abs=1e-4)
+    assert p[11] > 0.01 > p[12]  # width 12 is the narrowest below 1%
+    for n in (6, 12):
+        trials = 4_000
+        estimate = born_dead_probability(n, 40, trials=trials, rng=n)
+        assert abs(estimate.estimate - p[n]) <= 4 * math.sqrt(p[n] * (1 - p[n]) / trials)
+
+
+def test_exercise_2_a_dead_first_layer_unit_never_comes_back_a_second_layer_one_can(digits):
+    X, y = digits.X_train, digits.y_train
+    model = mlp(SIZES, "relu", kernel_init="he_normal", rng=0, dtype=np.float64)
+    killed = np.arange(20)
+    model.predict(X)
+    for layer in (0, 1):
+        peak = model.activation_layers[layer].x[:, killed].max(axis=0)
+        model.dense_layers[layer].b[killed] -= peak + 0.05
+        model.predict(X)
+    assert all(m[killed].all() for m in dead_units(model, X))
+    before = model.dense_layers[0].W[:, killed].copy()
+    fit(model, X, y, epochs=5, batch_size=32, lr=0.1, rng=0, progress=False)
+    dead = dead_units(model, X)
+    assert dead[0][killed].all()  # pixels never change: dead for good
+    assert np.array_equal(model.dense_layers[0].W[:, killed], before)
+    assert 1 <= (~dead[1][killed]).sum() < 20  # printed 9 of 20 come back
+
+
+def test_exercise_3_gelu_swish_and_elu_units_far_below_zero_are_practically_dead(digits):
+    X, y = digits.X_train, digits.y_train
+    z = np.array([-40.0])
+    assert get_activation("gelu").derivative(z)[0] == 0  # float64 underflow, like ReLU
+    assert 0 < abs(get_activation("swish").derivative(z)[0]) < 1e-15
+    assert 0 < get_activation("elu").derivative(z)[0] < 1e-15
+    for name, moves in (("relu", False), ("gelu", False), ("elu", False), ("swish", False),
+                        ("leaky_relu", True)):  # fmt: skip
+        model = mlp(SIZES, name, kernel_init="he_normal", rng=0, dtype=np.float64)
+        model.predict(X)
+        model.dense_layers[0].b[0] -= model.activation_layers[0].x[:, 0].max() + 40.0
+        start = model.dense_layers[0].W[:, 0].copy()
+        fit(model, X, y, epochs=5, batch_size=32, lr=0.1, rng=0, progress=False)
+        moved = np.abs(model.dense_layers[0].W[:, 0] - start).max()
+        assert (moved > 1e-4) if moves else (moved < 1e-9), (name, moved)
+
+
+def test_exercise_4_the_rate_karpathys_rule_asks_for_trains_worse_in_20_epochs(
+    first_epoch, seeds, digits
+):
+    median_01 = float(np.median(np.log10(first_epoch[0.1])))
+    lr_rule = 0.1 * 10 ** (-3 - median_01)
+    assert 0.007 < lr_rule < 0.015  # "about a tenth of 0.1"
+    healthy = min(r.test_accuracy for r in seeds[0.1])
+    for seed in range(3):
+        assert abs(np.median(np.log10(first_epoch_ratios(digits, lr_rule, seed))) + 3) < 0.3
+        run = train(digits, "relu", lr_rule, seed)
+        assert run.test_accuracy < healthy - 0.01  # printed 0.914-0.925 against 0.950

@@ -297,3 +297,31 @@ def test_born_dead_without_theory_or_errors():
 def test_born_dead_bad_input(simulated, kwargs, word):
     with pytest.raises(ValueError, match=word):
         plot_born_dead([1, 2], simulated, **kwargs)
+
+
+def test_plot_update_ratio_draws_each_layer_on_a_log_scale_in_epochs():
+    from initact.plotting.training import plot_update_ratio
+
+    ratio = np.array([[0.1, 0.02, 0.5], [0.01, 0.0, 0.05], [1e-3, 2e-4, 5e-3], [1e-4, 1e-5, 1e-3]])
+    ax = plot_update_ratio([1, 2, 3, 4], ratio, steps_per_epoch=2, reference=1e-3).axes[0]
+    assert ax.get_yscale() == "log"
+    assert legend_texts(ax) == ["dense 1", "dense 2", "dense 3 (output)", "reference 1e-03"]
+    for column, line in enumerate(ax.lines[:3]):
+        np.testing.assert_allclose(line.get_xdata(), [0.5, 1.0, 1.5, 2.0])  # steps / 2
+        expected = np.where(ratio[:, column] > 0, ratio[:, column], np.nan)  # 0 leaves a gap
+        np.testing.assert_array_equal(line.get_ydata(), expected)
+    np.testing.assert_array_equal(ax.lines[3].get_ydata(), [1e-3, 1e-3])
+    plt.close("all")
+
+
+def test_plot_update_ratio_counts_steps_without_steps_per_epoch_and_draws_no_reference():
+    from initact.plotting.training import plot_update_ratio
+
+    ax = plot_update_ratio([5, 10], [[0.1], [0.2]], reference=None, layer_names=["W"]).axes[0]
+    assert ax.get_xlabel() == "training step" and len(ax.lines) == 1
+    np.testing.assert_array_equal(ax.lines[0].get_xdata(), [5, 10])
+    with pytest.raises(ValueError, match="one row per step"):
+        plot_update_ratio([1, 2, 3], [[0.1], [0.2]])
+    with pytest.raises(ValueError, match="reference"):
+        plot_update_ratio([1, 2], [[0.1], [0.2]], reference=0.0)
+    plt.close("all")

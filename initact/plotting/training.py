@@ -17,6 +17,7 @@ simulates: each function draws what it is given and returns the figure.
 - :func:`plot_divergence`: the distance between two runs that start a hair apart,
   per epoch, on a log scale: a stable run forgets the difference, a chaotic one grows it.
 - :func:`plot_born_dead`: born-dead probability against depth, simulated and exact.
+- :func:`plot_update_ratio`: Karpathy's update:data ratio per dense layer and step.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ __all__ = [
     "plot_divergence",
     "plot_learning_curves",
     "plot_peak_preactivation",
+    "plot_update_ratio",
     "plot_zero_fraction",
 ]
 
@@ -494,6 +496,75 @@ def plot_born_dead(
     ax.set_xlabel("depth L (hidden layers)")
     ax.set_ylabel("P(born dead)")
     ax.set_title(title or "born dead: bias-free ReLU nets, symmetric weights")
+    ax.legend(fontsize="small")
+    ax.grid(True, alpha=0.3)
+    return fig
+
+
+# --------------------------------------------------------------------------- update ratio
+
+
+def plot_update_ratio(
+    steps: Sequence[int],
+    update_ratio: object,
+    *,
+    steps_per_epoch: int | None = None,
+    reference: float | None = 1e-3,
+    layer_names: Sequence[str] | None = None,
+    ax=None,
+    title: str | None = None,
+):
+    """Karpathy's update:data ratio, ``std(update) / std(W)``, per dense layer and step.
+
+    ``steps`` (shape ``(n,)``) and ``update_ratio`` (shape ``(n, layers)``) are
+    :class:`~initact.diagnostics.Recorder`'s. The y axis is logarithmic: a ratio of
+    ``1e-3`` means that one step changes the weights by a thousandth of their
+    spread. With ``steps_per_epoch`` the x axis counts epochs (step ``s`` at
+    ``s / steps_per_epoch``), so the figure lines up with a dead chart.
+    ``reference`` draws a dashed horizontal line (Karpathy's rough guide, ``1e-3``;
+    ``None`` draws none). A step whose update is exactly 0 (a frozen layer) leaves
+    a gap: a log scale has no place for 0. Layers are named ``dense 1`` ... with
+    the last one marked as the output, unless ``layer_names`` says otherwise.
+
+    >>> fig = plot_update_ratio([1, 2, 3], [[0.1, 0.02], [0.01, 0.002], [1e-3, 0.0]],
+    ...                         steps_per_epoch=3)
+    >>> ax = fig.axes[0]
+    >>> ax.get_yscale(), ax.get_xlabel()
+    ('log', 'epoch')
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['dense 1', 'dense 2 (output)', 'reference 1e-03']
+    """
+    steps = _checks.real_array(steps, "steps", finite=False)
+    update_ratio = _checks.real_array(update_ratio, "update_ratio", ndim=2, finite=False)
+    if update_ratio.shape[0] != steps.size:
+        raise ValueError(
+            f"update_ratio must have one row per step ({steps.size}), "
+            f"got shape {update_ratio.shape}"
+        )
+    if np.any(update_ratio < 0):
+        raise ValueError("update_ratio must be >= 0 (a ratio of two standard deviations)")
+    if steps_per_epoch is not None:
+        steps_per_epoch = _checks.integer(steps_per_epoch, "steps_per_epoch")
+    if reference is not None:
+        reference = _checks.real(reference, "reference", above=0)
+    layers = update_ratio.shape[1]
+    if layer_names is None:
+        layer_names = [f"dense {i + 1}" for i in range(layers)]
+        if layers > 1:
+            layer_names[-1] += " (output)"
+    labels = _layer_labels(layers, layer_names)
+    x = steps if steps_per_epoch is None else steps / steps_per_epoch
+    fig, ax = axes(ax)
+    shown = np.where(update_ratio > 0, update_ratio, np.nan)  # no 0 on a log scale
+    for values, label, color in zip(shown.T, labels, layer_colors(layers), strict=True):
+        ax.plot(x, values, color=color, linewidth=0.8, label=label)
+    if reference is not None:
+        ax.axhline(reference, color="black", linestyle="--", linewidth=1,
+                   label=f"reference {reference:.0e}")  # fmt: skip
+    ax.set_yscale("log")
+    ax.set_xlabel("training step" if steps_per_epoch is None else "epoch")
+    ax.set_ylabel("std(update) / std(W)")
+    ax.set_title(title or "update:data ratio per step")
     ax.legend(fontsize="small")
     ax.grid(True, alpha=0.3)
     return fig
