@@ -1650,6 +1650,13 @@ WIDGET_AND_PLOT_CASES = [
         ValueError,
         "zero_fraction",
     ),
+    (
+        "theory.selu_parameters",
+        "selu_parameters variance 0",
+        lambda: initact.theory.selu_parameters(0.0),
+        ValueError,
+        "variance",
+    ),
 ]
 
 # Public names with no parameter a user can get wrong: result records the package
