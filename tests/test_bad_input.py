@@ -1651,6 +1651,13 @@ WIDGET_AND_PLOT_CASES = [
         "zero_fraction",
     ),
     (
+        "plotting.activations.plot_seed_curves",
+        "plot_seed_curves 1-D curves",
+        lambda: _p("activations", "plot_seed_curves")({"a": S3}),
+        ValueError,
+        "curves",
+    ),
+    (
         "theory.selu_parameters",
         "selu_parameters variance 0",
         lambda: initact.theory.selu_parameters(0.0),
