@@ -447,14 +447,8 @@ def plot_seed_curves(
             ax.plot(epochs, row, color=color, linewidth=0.8, alpha=0.45)
         mean = array.mean(axis=0)  # NaN wherever a seed has no value
         n = array.shape[0]
-        ax.plot(
-            epochs,
-            mean,
-            color=color,
-            linewidth=2.5,
-            marker="o",
-            label=f"{label} ({n} seed{'s' if n != 1 else ''})",
-        )
+        name = f"{label} ({n} seed{'s' if n != 1 else ''})"
+        ax.plot(epochs, mean, color=color, linewidth=2.5, marker="o", label=name)
     for i, (label, values) in enumerate(references.items()):
         epochs = np.arange(1, values.size + 1)
         ax.plot(epochs, values, color=f"C{(len(series) + i) % 10}", linestyle=":", marker="s",
