@@ -339,13 +339,12 @@ def deep_runs(data):
 def test_deep_selu_starts_learning_where_relu_stays_at_chance(deep_runs):
     selu, relu = deep_runs["selu"], deep_runs["relu"]
     assert not any(h.diverged for h in selu + relu)
-    # Chance is 0.10 and ln 10 = 2.303. The chapter's runs: SELU 0.30..0.38 and loss
-    # 1.76..1.95, ReLU 0.07..0.10 and loss 2.28..2.29. The thresholds sit between, and
-    # SELU is ahead of ReLU on every seed.
+    # Chance is 0.10 and ln 10 = 2.303. Seen under four OpenBLAS kernels: SELU's last
+    # validation accuracy 0.22..0.43 and loss 1.73..2.20 (one seed is that sensitive), ReLU
+    # 0.07..0.10 and loss 2.28..2.29. The thresholds sit between; SELU is ahead on every seed.
     for s, r in zip(selu, relu, strict=True):
-        assert s.val_accuracy[-1] > 0.2 and r.val_accuracy[-1] < 0.15
-        assert s.loss[-1] < 2.1 and r.loss[-1] > 2.2
-        assert s.val_accuracy[-1] > r.val_accuracy[-1]
+        assert s.val_accuracy[-1] > 0.15 > r.val_accuracy[-1]
+        assert s.loss[-1] < r.loss[-1] and abs(r.loss[-1] - math.log(10)) < 0.1
 
 
 def test_deep_selu_with_he_normal_diverges_in_the_first_epoch(deep_runs):
