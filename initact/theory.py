@@ -59,6 +59,7 @@ __all__ = [
     "propagate_variance",
     "recommend",
     "recommended_scale",
+    "selu_parameters",
     "table_11_1",
     "torch_gain",
 ]
@@ -337,6 +338,41 @@ def torch_gain(name: str, param: float | None = None) -> float:
         return math.sqrt(2.0 / (1.0 + slope * slope))
     valid = (*ones, *gains, "leaky_relu")
     raise ValueError(f"name must be one of {sorted(valid)}, got {name!r}")
+
+
+def selu_parameters(variance: float = 1.0) -> tuple[float, float]:
+    """SELU's ``(alpha, scale)``, solved from its fixed-point equations with erfc.
+
+    Klambauer et al. (2017) choose ``alpha`` and ``scale`` (their λ) so that for
+    ``z ~ N(0, q)`` the unit ``f(z) = scale * z`` (z > 0), ``scale * alpha *
+    (exp(z) - 1)`` (z <= 0) has ``E[f(z)] = 0`` and ``E[f(z)^2] = q``: with LeCun
+    weights (``fan_in * Var[W] = 1``) a layer then maps mean 0, variance q to
+    mean 0, variance q. With ``P = e^{q/2} erfc(sqrt(q/2)) / 2 = E[e^z; z <= 0]``
+    and ``Q = e^{2q} erfc(sqrt(2q)) / 2 = E[e^{2z}; z <= 0]``, the two equations read
+
+        mean:    sqrt(q / 2π) + alpha * (P - 1/2) = 0
+        second:  scale² * (q/2 + alpha² * (Q - 2P + 1/2)) = q
+
+    The first is linear in ``alpha`` and the second then gives ``scale``; at
+    ``q = 1`` this is their eq. 14, ``alpha = -sqrt(2/π) / (erfc(1/sqrt 2) e^{1/2} - 1)``.
+    ``variance`` is q, between 0.01 and 100 (the default 1 is SELU's).
+
+    >>> alpha, scale = selu_parameters()
+    >>> f"{alpha:.14f} {scale:.14f}"  # initact.SELU_ALPHA, SELU_SCALE to 14 decimals
+    '1.67326324235438 1.05070098735548'
+    >>> [round(x, 4) for x in selu_parameters(variance=2.0)]  # a fixed point at variance 2
+    [1.9713, 1.0607]
+
+    Each value is within a few units in the last place of the exact one (float64
+    exp, erfc and sqrt each round once).
+    """
+    q = _checks.real(variance, "variance", at_least=0.01, at_most=100.0)
+    p = 0.5 * math.exp(q / 2) * math.erfc(math.sqrt(q / 2))  # E[e^z; z <= 0]
+    p2 = 0.5 * math.exp(2 * q) * math.erfc(math.sqrt(2 * q))  # E[e^{2z}; z <= 0]
+    alpha = math.sqrt(q / (2 * math.pi)) / (0.5 - p)
+    # E[(e^z - 1)^2; z <= 0] = p2 - 2 p + P(z <= 0), and E[z^2; z > 0] = q / 2.
+    scale = math.sqrt(q / (q / 2 + alpha * alpha * (p2 - 2 * p + 0.5)))
+    return alpha, scale
 
 
 # --- Table 11-1 ---------------------------------------------------------------

@@ -2206,6 +2206,20 @@ WIDGET_AND_PLOT_CASES = [
         TypeError,
         "ax",
     ),
+    (
+        "plotting.activations.plot_seed_curves",
+        "plot_seed_curves 1-D curves",
+        lambda: _p("activations", "plot_seed_curves")({"a": S3}),
+        ValueError,
+        "curves",
+    ),
+    (
+        "theory.selu_parameters",
+        "selu_parameters variance 0",
+        lambda: initact.theory.selu_parameters(0.0),
+        ValueError,
+        "variance",
+    ),
 ]
 
 # Public names with no parameter a user can get wrong: result records the package

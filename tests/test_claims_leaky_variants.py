@@ -15,12 +15,12 @@ import math
 import numpy as np
 import pytest
 
-from initact import ELU, SELU, SELU_SCALE, LeakyReLU, ReLU, RReLU, get_activation
+from initact import ELU, SELU, SELU_ALPHA, SELU_SCALE, LeakyReLU, ReLU, RReLU, get_activation
 from initact.data import load_digits
 from initact.diagnostics import ParameterLog, dead_fraction
 from initact.nn import evaluate, fit, mlp
 from initact.propagation import propagate
-from initact.theory import moments, recommend
+from initact.theory import backpropagate_variance, moments, recommend, selu_parameters
 
 pytest.importorskip("sklearn.datasets")  # load_digits reads scikit-learn's copy
 
@@ -49,7 +49,7 @@ def data():
 @pytest.fixture(scope="module")
 def protocol(data):
     """Per variant: test accuracies, dead fractions and zero fractions per seed, and more."""
-    results = {label: {"acc": [], "dead": [], "zeros": []} for label in VARIANTS}
+    results = {label: {"acc": [], "loss": [], "dead": [], "zeros": []} for label in VARIANTS}
     first_model, slopes = {}, []
     for label, (name, params) in VARIANTS.items():
         init = recommend(get_activation(name, **params)).presets[0]
@@ -67,6 +67,7 @@ def protocol(data):
                 **SGD,
             )
             results[label]["acc"].append(evaluate(model, data.X_test, data.y_test)[1])
+            results[label]["loss"].append(evaluate(model, data.X_train, data.y_train)[0])
             results[label]["dead"].append(dead_fraction(model, data.X_train))
             model.predict(data.X_train)  # caches each layer's output on the training set
             zeros = [np.mean(a.output == 0) for a in model.activation_layers]
@@ -250,3 +251,123 @@ def test_dropout_breaks_self_normalization_and_alpha_dropout_does_not(data):
     assert not normalized(means[20:], stds[20:]).any()
     means, stds = deep_digits_stats(data, data.X_test, alpha_dropout=0.2)
     assert normalized(means, stds).all()
+
+
+# --------------------------------------------------------------------------- beside Xu et al.
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("leaky 0.01", "relu"),
+        ("leaky 0.2", "leaky 0.01"),
+        ("rrelu", "leaky 0.2"),
+        ("prelu", "relu"),
+        ("rrelu", "relu"),
+    ],
+)
+def test_no_xu_comparison_reaches_two_standard_errors_on_digits(protocol, a, b):
+    results = protocol["results"]
+    diff = np.array(results[a]["acc"]) - np.array(results[b]["acc"])
+    se = diff.std(ddof=1) / math.sqrt(diff.size)  # standard error of the mean paired difference
+    assert abs(diff.mean()) < 2 * se
+
+
+def test_prelu_has_the_lowest_training_loss_of_xus_five(protocol):
+    results = protocol["results"]
+    five = ["relu", "leaky 0.01", "leaky 0.2", "rrelu", "prelu"]
+    assert min(five, key=lambda k: np.mean(results[k]["loss"])) == "prelu"
+
+
+# --------------------------------------------------------------------------- SELU's constants
+
+
+def test_selu_constants_solve_the_fixed_point_equations():
+    # The chapter's derivation: the solution equals the constants PyTorch and Keras write
+    # with 20 digits (and the package's) to 1e-14, a few float64 ulps.
+    alpha, scale = selu_parameters()
+    assert abs(alpha - 1.6732632423543772848) < 1e-14 and abs(alpha - SELU_ALPHA) < 1e-14
+    assert abs(scale - 1.0507009873554804934) < 1e-14 and abs(scale - SELU_SCALE) < 1e-14
+
+
+def test_selu_gradients_grow_backward_by_e_f_prime_squared_per_layer():
+    # Exercise 2: E[selu'(z)^2] ~ 1.0716 at the fixed point, so the mean-field gradient
+    # variance at layer 1 is that to the 99th power times layer 100's; ReLU + He keeps 1.
+    slope2 = moments(SELU()).derivative_second
+    assert 1.07 < slope2 < 1.075
+    g = backpropagate_variance("selu", 1.0, 100)
+    assert g[0] / g[-1] == pytest.approx(slope2**99, rel=1e-9)
+    assert 900 < g[0] / g[-1] < 1000
+    g = backpropagate_variance("relu", 2.0, 100)
+    assert g[0] / g[-1] == pytest.approx(1.0, abs=1e-9)
+
+
+# --------------------------------------------------------------------------- Géron's deep SELU net
+
+DEEP = [64] + [WIDTH] * DEPTH + [10]
+DEEP_SEEDS = range(3)
+DEEP_SETTINGS = {
+    "selu": ("selu", "lecun_normal"),
+    "relu": ("relu", "he_normal"),
+    "selu he": ("selu", "he_normal"),
+}
+
+
+@pytest.fixture(scope="module")
+def deep_runs(data):
+    """The chapter's trained 100-layer nets: 3 epochs of plain SGD at lr 0.001, batch 32."""
+    runs = {}
+    for label, (act, init) in DEEP_SETTINGS.items():
+        runs[label] = [
+            fit(
+                mlp(DEEP, act, init, rng=seed, dtype=DTYPE),
+                data.X_train,
+                data.y_train,
+                epochs=3,
+                batch_size=32,
+                lr=0.001,
+                rng=seed,
+                X_val=data.X_val,
+                y_val=data.y_val,
+                progress=False,
+            )
+            for seed in DEEP_SEEDS
+        ]
+    return runs
+
+
+def test_deep_selu_starts_learning_where_relu_stays_at_chance(deep_runs):
+    selu, relu = deep_runs["selu"], deep_runs["relu"]
+    assert not any(h.diverged for h in selu + relu)
+    # Chance is 0.10 and ln 10 = 2.303. Seen under four OpenBLAS kernels: SELU's last
+    # validation accuracy 0.22..0.43 and loss 1.73..2.20 (one seed is that sensitive), ReLU
+    # 0.07..0.10 and loss 2.28..2.29. The thresholds sit between; SELU is ahead on every seed.
+    for s, r in zip(selu, relu, strict=True):
+        assert s.val_accuracy[-1] > 0.15 > r.val_accuracy[-1]
+        assert s.loss[-1] < r.loss[-1] and abs(r.loss[-1] - math.log(10)) < 0.1
+
+
+def test_deep_selu_with_he_normal_diverges_in_the_first_epoch(deep_runs):
+    for h in deep_runs["selu he"]:
+        assert h.diverged and h.diverged_at[0] == 1 and h.diverged_at[1] <= 10
+
+
+def _mean_cosine(h):
+    unit = h / np.linalg.norm(h, axis=1, keepdims=True)
+    n = len(unit)
+    return (np.sum(unit @ unit.T) - n) / (n * (n - 1))
+
+
+@pytest.mark.parametrize("seed", list(DEEP_SEEDS))
+def test_relu_representations_collapse_at_depth_100_and_selus_do_not(data, seed):
+    cosines, modal = {}, {}
+    for label, (act, init) in DEEP_SETTINGS.items():
+        model = mlp(DEEP, act, init, rng=seed, dtype=DTYPE)
+        logits = model.predict(data.X_val)
+        cosines[label] = _mean_cosine(model.activation_layers[-1].output)
+        modal[label] = np.bincount(logits.argmax(axis=1), minlength=10).max() / len(data.y_val)
+    # The chapter: SELU + LeCun <= 0.10 and 28..40 % in one class; the two others >= 0.96
+    # and 100 %.
+    assert cosines["selu"] < 0.3 and modal["selu"] < 0.6
+    for label in ("relu", "selu he"):
+        assert cosines[label] > 0.8 and modal[label] == 1.0

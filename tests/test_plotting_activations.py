@@ -23,6 +23,7 @@ from initact.plotting.activations import (  # noqa: E402
     plot_activations,
     plot_leaky_relu,
     plot_rrelu_samples,
+    plot_seed_curves,
     plot_seed_spread,
     plot_self_normalization,
     plot_slopes,
@@ -278,3 +279,28 @@ def test_self_normalization_draws_means_and_stds_per_layer():
 def test_self_normalization_bad_input(runs, error, word):
     with pytest.raises(error, match=word):
         plot_self_normalization(runs)
+
+
+# ---------------------------------------------------------------- plot_seed_curves
+
+
+def test_seed_curves_draw_every_seed_and_a_mean_that_stops_at_a_missing_epoch():
+    curves = {"selu": [[0.2, 0.4, 0.5], [0.3, 0.5, math.nan]], "relu": [[0.1, 0.1, 0.1]]}
+    fig = plot_seed_curves(curves, reference={"Géron": [0.6, 0.7]})
+    ax = fig.axes[0]
+    # 2 + 1 seed lines, 2 means, 1 reference: in drawing order.
+    assert len(ax.lines) == 6
+    selu_mean = ax.lines[2].get_ydata()
+    assert selu_mean[:2].tolist() == pytest.approx([0.25, 0.45])
+    assert math.isnan(selu_mean[2])  # one seed never reached epoch 3
+    assert ax.lines[0].get_xdata().tolist() == [1, 2, 3]
+    assert legend_texts(ax) == ["selu (2 seeds)", "relu (1 seed)", "Géron"]
+
+
+@pytest.mark.parametrize(
+    ("curves", "word"),
+    [({}, "curves"), ({"a": [0.1, 0.2]}, "curves"), ({"a": [[0.1, math.inf]]}, "infinite")],
+)
+def test_seed_curves_bad_input(curves, word):
+    with pytest.raises((TypeError, ValueError), match=word):
+        plot_seed_curves(curves)

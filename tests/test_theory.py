@@ -38,6 +38,7 @@ from initact.theory import (
     propagate_variance,
     recommend,
     recommended_scale,
+    selu_parameters,
     table_11_1,
     torch_gain,
 )
@@ -610,3 +611,54 @@ def test_backward_map_bad_depth():
         backpropagate_variance("relu", 2.0, -1)
     with pytest.raises(TypeError, match="depth"):
         backpropagate_variance("relu", 2.0, 1.5)
+
+
+# --- SELU's parameters, solved --------------------------------------------------
+
+
+def test_selu_parameters_are_selu_constants():
+    alpha, scale = selu_parameters()
+    # Klambauer et al.'s constants, as PyTorch and Keras write them (20 digits), and
+    # the package's. Tolerance: a few float64 ulps (1 ulp ~ 2.2e-16 near 1 and 1.67),
+    # since exp, erfc and sqrt each round once.
+    for expected_alpha in (1.6732632423543772848, SELU_ALPHA):
+        assert abs(alpha - expected_alpha) < 8 * 2.2e-16
+    for expected_scale in (1.0507009873554804934, SELU_SCALE):
+        assert abs(scale - expected_scale) < 8 * 2.2e-16
+
+
+@pytest.mark.parametrize("q", [0.25, 1.0, 2.0, 9.0])
+def test_selu_parameters_solve_the_fixed_point_equations(q):
+    alpha, scale = selu_parameters(q)
+
+    def f(z):
+        return scale * np.where(z > 0, z, alpha * np.expm1(np.minimum(z, 0)))
+
+    # Another method: composite Simpson on each side of the kink at 0, out to 12 standard
+    # deviations (the mass beyond is ~1e-33). Each side is smooth, so with 4000 panels the
+    # error is of order h^4 ~ 1e-13 times the fourth derivative: 1e-9 leaves room.
+    def expect(g):
+        total = 0.0
+        for a, b in ((-12 * math.sqrt(q), 0.0), (0.0, 12 * math.sqrt(q))):
+            z = np.linspace(a, b, 8001)
+            w = np.ones_like(z)
+            w[1:-1:2], w[2:-1:2] = 4.0, 2.0
+            density = np.exp(-z * z / (2 * q)) / math.sqrt(2 * math.pi * q)
+            total += float(np.sum(w * g(z) * density)) * (z[1] - z[0]) / 3
+        return total
+
+    assert abs(expect(f)) < 1e-9 * math.sqrt(q)
+    assert expect(lambda z: f(z) ** 2) == pytest.approx(q, rel=1e-9)
+    # And the module's own quadrature (Gauss-Legendre panels split at the kink) to 1e-12.
+    m = moments(ELU(alpha=alpha), q=q)
+    assert abs(scale * m.mean) < 1e-12 * math.sqrt(q)
+    assert scale**2 * m.second == pytest.approx(q, rel=1e-12)
+    # A wrong parameter fails both: 1% more alpha shifts the mean by ~1e-3, far outside.
+    assert abs(scale * moments(ELU(alpha=1.01 * alpha), q=q).mean) > 1e-4 * math.sqrt(q)
+
+
+def test_selu_parameters_bad_variance():
+    with pytest.raises(ValueError, match="variance"):
+        selu_parameters(0.0)
+    with pytest.raises(TypeError, match="variance"):
+        selu_parameters("1")

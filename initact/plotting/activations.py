@@ -22,6 +22,7 @@ __all__ = [
     "plot_activations",
     "plot_leaky_relu",
     "plot_rrelu_samples",
+    "plot_seed_curves",
     "plot_seed_spread",
     "plot_self_normalization",
     "plot_slopes",
@@ -413,4 +414,59 @@ def plot_self_normalization(
         ax.set_title(f"{title}: {what}" if title else f"{what} per layer")
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize="small")
+    return fig
+
+
+def plot_seed_curves(
+    curves: Mapping[str, object],
+    *,
+    ylabel: str = "validation accuracy",
+    reference: Mapping[str, Sequence[float]] | None = None,
+    ax=None,
+    title: str | None = None,
+):
+    """Per setting, one thin line per seed and a thick line for their mean, over epochs.
+
+    ``curves`` maps a setting's label to an array of shape ``(seeds, epochs)``: one
+    value per seed after each epoch (epoch 1 first). A run that stopped early (it
+    diverged) holds NaN for the epochs it never reached: its line simply ends, and
+    the mean is drawn only where every seed has a value. ``reference`` adds dotted
+    lines, e.g. what a published run reports per epoch.
+
+    >>> import numpy as np
+    >>> fig = plot_seed_curves({"selu": [[0.2, 0.4], [0.3, 0.5]], "relu": [[0.1, 0.1], [0.1, 0.2]]})
+    >>> fig.axes[0].get_xlabel(), len(fig.axes[0].get_legend().get_texts())
+    ('epoch', 2)
+    """
+    curves = _non_empty(curves, "curves")
+    series = {}
+    for label, values in curves.items():
+        array = _checks.real_array(values, f"curves[{label!r}]", ndim=2, finite=False)
+        if np.isinf(array).any():
+            raise ValueError(f"curves[{label!r}] holds infinite values: use NaN for missing epochs")
+        series[str(label)] = array
+    references = {}
+    if reference is not None:
+        for label, values in _non_empty(reference, "reference").items():
+            references[str(label)] = _checks.real_array(values, f"reference[{label!r}]")
+    fig, ax = axes(ax, figsize=(8.0, 4.5))
+    for i, (label, array) in enumerate(series.items()):
+        color = f"C{i % 10}"
+        epochs = np.arange(1, array.shape[1] + 1)
+        for row in array:
+            ax.plot(epochs, row, color=color, linewidth=0.8, alpha=0.45)
+        mean = array.mean(axis=0)  # NaN wherever a seed has no value
+        n = array.shape[0]
+        name = f"{label} ({n} seed{'s' if n != 1 else ''})"
+        ax.plot(epochs, mean, color=color, linewidth=2.5, marker="o", label=name)
+    for i, (label, values) in enumerate(references.items()):
+        epochs = np.arange(1, values.size + 1)
+        ax.plot(epochs, values, color=f"C{(len(series) + i) % 10}", linestyle=":", marker="s",
+                label=label)  # fmt: skip
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title or f"{ylabel}: thin lines one seed each, thick their mean")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return fig
