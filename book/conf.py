@@ -330,6 +330,11 @@ def setup(app):
     app.connect("source-read", add_api_index)
     app.connect("autodoc-process-docstring", describe_instances, priority=400)
     app.connect("source-read", embed_static_explorers)  # defined below
+    # The theme's Font Awesome (SVG + JS) replaces each <i class="fa ..."> with an <svg>; the
+    # widgets' Play button looks its <i> up again on every change and throws without it.
+    # "nest" puts the svg inside the <i> instead. An inline script runs before the deferred
+    # Font Awesome reads its config.
+    app.add_js_file(None, body="window.FontAwesomeConfig = {autoReplaceSvg: 'nest'};")
 
 
 # --- Explorers that work without a kernel (initact.widgets.static_explorer) -------------
