@@ -332,9 +332,15 @@ def setup(app):
     app.connect("source-read", embed_static_explorers)  # defined below
     # The theme's Font Awesome (SVG + JS) replaces each <i class="fa ..."> with an <svg>; the
     # widgets' Play button looks its <i> up again on every change and throws without it.
-    # "nest" puts the svg inside the <i> instead. An inline script runs before the deferred
-    # Font Awesome reads its config.
-    app.add_js_file(None, body="window.FontAwesomeConfig = {autoReplaceSvg: 'nest'};")
+    # "nest" puts the svg inside the <i> instead (an inline script runs before the deferred
+    # Font Awesome reads its config), and the svg is hidden there: the widget manager's own
+    # icon font already draws the glyph.
+    app.add_js_file(
+        None,
+        body="window.FontAwesomeConfig = {autoReplaceSvg: 'nest'};"
+        "document.head.insertAdjacentHTML('beforeend',"
+        " '<style>.widget-play i.fa > svg {display: none}</style>');",
+    )
 
 
 # --- Explorers that work without a kernel (initact.widgets.static_explorer) -------------

@@ -516,8 +516,8 @@ class TrainingExperiment:
     >>> run = training_experiment("tanh", "glorot_uniform", depth=3, width=32, epochs=2)
     >>> run.epochs.tolist(), run.dead_fractions.shape, run.diverged
     ([0, 1, 2], (3, 3), False)
-    >>> round(run.loss[0], 1)  # a fresh network is about as unsure as chance: ln 10 = 2.3
-    2.3
+    >>> round(float(run.loss[0]), 1)  # a fresh network guesses: near ln 10 = 2.3
+    2.5
     """
 
     activation_name: str
@@ -582,8 +582,8 @@ class TrainingExperiment:
         See :func:`initact.plotting.explore.plot_training_run`.
 
         >>> fig = training_experiment("relu", "he_normal", depth=3, width=32, epochs=1).plot()
-        >>> len(fig.axes)
-        3
+        >>> len(fig.axes)  # loss (and accuracy on a twin axis), dead, saturated
+        4
         """
         from .plotting.explore import plot_training_run
 

@@ -1714,6 +1714,7 @@ NOTHING_TO_GET_WRONG = {
     "initializers.available_memory",
     "experiments.DepthExperiment",
     "experiments.DyingReluExperiment",
+    "experiments.TrainingExperiment",  # a result record, made by training_experiment
     "nn.LSUVReport",
 }
 PUBLIC_MODULES = (

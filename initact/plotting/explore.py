@@ -373,7 +373,9 @@ def plot_training_run(run, *, fig=None, upto: int | None = None):
     acc_ax.plot(epochs, run.val_accuracy[shown], marker="s", color="C1",
                 label="validation accuracy")  # fmt: skip
     acc_ax.set_ylim(0.0, 1.02)
-    acc_ax.set_ylabel("validation accuracy", color="C1")
+    # No label on the right axis (the legend names it, its ticks share its colour): a label
+    # there would run into the next panel's.
+    acc_ax.tick_params(axis="y", colors="C1")
     handles = loss_ax.get_lines() + acc_ax.get_lines()
     loss_ax.legend(handles=handles, fontsize="small", loc="center right")
     loss_ax.set_title("loss and accuracy")
