@@ -74,7 +74,7 @@ DEPTH_INITIALIZERS = (
 DYING_RELU_ACTIVATIONS = ("relu", "leaky_relu", "rrelu", "prelu", "elu", "selu", "gelu", "swish")
 #: Layer widths of the dying-ReLU network (64 pixels, two hidden layers, 10 classes).
 DYING_RELU_SIZES = (64, 100, 100, 10)
-#: Activations the training experiment offers: the bounded ones saturate, the others can die.
+#: Activations the training experiment offers (tanh and sigmoid saturate, the rest can die).
 TRAINING_ACTIVATIONS = ("relu", "leaky_relu", "elu", "selu", "gelu", "tanh", "sigmoid")
 
 

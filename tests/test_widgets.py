@@ -248,3 +248,16 @@ def test_static_explorer_links_every_control_to_its_stacks_and_embeds_them():
     # one link per stack (1 + 2 + 4 = 7) and the Play button's
     assert len(links) == len(explorer.stacks) + 1 == 8
     assert sum(m["model_name"] == "ImageModel" for m in models.values()) == explorer.n_frames
+
+
+def test_a_redraw_into_the_reused_figure_looks_like_a_fresh_one():
+    # The explorer keeps its axes between moves (speed); nothing of the last picture stays,
+    # not even after a run whose signal exploded.
+    from initact.widgets import _new_figure, _png
+
+    reused = _new_figure()
+    experiments.depth_experiment("selu", "lecun_normal", 8.0, depth=40, width=20).plot(reused)
+    experiments.depth_experiment("tanh", "he_normal", 0.2, depth=12, width=20).plot(reused)
+    fresh = _new_figure()
+    experiments.depth_experiment("tanh", "he_normal", 0.2, depth=12, width=20).plot(fresh)
+    assert _png(reused) == _png(fresh)

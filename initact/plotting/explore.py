@@ -208,6 +208,29 @@ def _panels(fig, n: int, figsize=_WIDE):
     return fig, fig.subplots(1, n)
 
 
+def _reused_panels(fig):
+    """The three panels of ``plot_forward_backward``, emptied but kept when ``fig`` has them.
+
+    An explorer redraws the same figure at every move. Keeping its axes (and their tick
+    objects) and removing only what was drawn saves half the time a redraw costs.
+    """
+    axes = getattr(fig, "_initact_forward_backward", None)
+    if fig is None or axes is None or list(fig.axes) != list(axes):
+        fig, axes = _panels(fig, 3)
+        if fig.get_layout_engine() is None:  # a figure of one's own (not pyplot's): reuse it
+            fig._initact_forward_backward = tuple(axes)
+        return fig, axes
+    for ax in axes:
+        for artist in [*ax.lines, *ax.texts]:
+            artist.remove()
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+        ax.relim()
+        ax.set_autoscale_on(True)
+    fig.suptitle("")
+    return fig, axes
+
+
 def _finite_positive(values) -> np.ndarray:
     """The values, with what a log axis cannot show (0, inf, NaN) turned into gaps."""
     values = np.array(values, dtype=np.float64)
@@ -254,7 +277,7 @@ def plot_forward_backward(
                 f"{name} must hold one value per layer ({run.depth}), got shape {values.shape}"
             )
         theory[name] = values
-    fig, (hist, forward, backward) = _panels(fig, 3)
+    fig, (hist, forward, backward) = _reused_panels(fig)
     layers_axis = np.arange(1, run.depth + 1)
 
     # Histograms: a few layers, from the first to the last, nonzero values only.
@@ -294,8 +317,11 @@ def plot_forward_backward(
                    ("activation std", post, theory["theory_std"])]),
         (backward, [("gradient std (dLoss/dz)", grad, np.sqrt(theory["theory_grad_var"]))]),
     ):  # fmt: skip
-        for label, measured, predicted in series:
-            (line,) = ax.plot(layers_axis, _finite_positive(measured), marker=".", label=label)
+        for k, (label, measured, predicted) in enumerate(series):
+            # explicit colours: a reused axes' colour cycle would go on from the last redraw
+            (line,) = ax.plot(
+                layers_axis, _finite_positive(measured), marker=".", label=label, color=f"C{k}"
+            )
             ax.plot(layers_axis, _finite_positive(predicted), linestyle="--",
                     color=line.get_color())  # fmt: skip
         ax.plot([], [], color="gray", linestyle="--", label="mean-field theory")
