@@ -329,3 +329,88 @@ def setup(app):
     app.connect("source-read", add_chapter_toctree)
     app.connect("source-read", add_api_index)
     app.connect("autodoc-process-docstring", describe_instances, priority=400)
+    app.connect("source-read", embed_static_explorers)  # defined below
+    # The theme's Font Awesome (SVG + JS) replaces each <i class="fa ..."> with an <svg>; the
+    # widgets' Play button looks its <i> up again on every change and throws without it.
+    # "nest" puts the svg inside the <i> instead (an inline script runs before the deferred
+    # Font Awesome reads its config), and the svg is hidden there: the widget manager's own
+    # icon font already draws the glyph.
+    app.add_js_file(
+        None,
+        body="window.FontAwesomeConfig = {autoReplaceSvg: 'nest'};"
+        "document.head.insertAdjacentHTML('beforeend',"
+        " '<style>.widget-play i.fa > svg {display: none}</style>');",
+    )
+
+
+# --- Explorers that work without a kernel (initact.widgets.static_explorer) -------------
+# A chapter cell with the metadata `static_explorer: <kind>` shows a live explorer in
+# Jupyter. In the HTML book its output is replaced, when Sphinx reads the notebook, by a
+# static explorer: a grid of pictures precomputed here and switched in the browser by
+# jslink, so the page needs no kernel. The pictures are made at build time rather than
+# committed (about 2 MB each time the chapter is executed, and nbval would re-make them);
+# they are cached in _build/explorers/ under a hash of the package's sources, so a rebuild
+# with the same package reuses them.
+EXPLORER_CACHE = BOOK.parent / "_build" / "explorers"
+
+
+@functools.cache
+def _package_hash() -> str:
+    import hashlib
+
+    package = Path(importlib.import_module(API_PACKAGE).__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def static_explorer_state(kind: str) -> dict:
+    """{"state": widget state, "view": view spec} of one static explorer, cached."""
+    import json
+
+    cache = EXPLORER_CACHE / f"{kind}-{_package_hash()}.json"
+    if cache.exists():
+        return json.loads(cache.read_text())
+    from initact.widgets import static_explorer
+
+    state, view = static_explorer(kind).embed_state()
+    EXPLORER_CACHE.mkdir(parents=True, exist_ok=True)
+    for stale in EXPLORER_CACHE.glob(f"{kind}-*.json"):
+        stale.unlink()
+    data = {"state": state, "view": view}
+    cache.write_text(json.dumps(data))
+    return data
+
+
+def embed_static_explorers(app, docname, source):
+    """Swap each `static_explorer` cell's live widget for its static twin, in the read text."""
+    import json
+
+    text = source[0]
+    if '"static_explorer"' not in text or not text.lstrip().startswith("{"):
+        return
+    notebook = json.loads(text)
+    widget_mime = "application/vnd.jupyter.widget-view+json"
+    state_mime = "application/vnd.jupyter.widget-state+json"
+    replaced, states = 0, {}
+    for cell in notebook["cells"]:
+        kind = cell.get("metadata", {}).get("static_explorer")
+        if cell["cell_type"] != "code" or not kind:
+            continue
+        data = static_explorer_state(kind)
+        states.update(data["state"]["state"])
+        cell["outputs"] = [{
+            "output_type": "display_data", "metadata": {},
+            "data": {widget_mime: data["view"], "text/plain": f"static {kind} explorer"},
+        }]  # fmt: skip
+        replaced += 1
+    # The live explorers' saved state is dropped when no other widget view remains.
+    views = [out for cell in notebook["cells"] for out in cell.get("outputs", [])
+             if widget_mime in out.get("data", {})]  # fmt: skip
+    widgets = notebook["metadata"].setdefault("widgets", {})
+    old = widgets.get(state_mime, {}).get("state", {})
+    if len(views) > replaced:
+        states = {**old, **states}
+    widgets[state_mime] = {"version_major": 2, "version_minor": 0, "state": states}
+    source[0] = json.dumps(notebook)

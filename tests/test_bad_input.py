@@ -1547,6 +1547,49 @@ WIDGET_AND_PLOT_CASES = [
         ValueError,
         "scale",
     ),
+    # issue 11: the training experiment and the explorers that need no kernel
+    (
+        "experiments.training_experiment",
+        "training_experiment rrelu is not on the menu",
+        lambda: _experiments().training_experiment("rrelu", epochs=1),
+        ValueError,
+        "activation",
+    ),
+    (
+        "experiments.training_experiment",
+        "training_experiment on_epoch not callable",
+        lambda: _experiments().training_experiment(epochs=1, on_epoch=3),
+        TypeError,
+        "on_epoch",
+    ),
+    (
+        "widgets.training_explorer",
+        "training_explorer lr above the slider",
+        lambda: _widgets().training_explorer(lr=10.0),
+        ValueError,
+        "lr",
+    ),
+    (
+        "widgets.static_explorer",
+        "static_explorer unknown kind",
+        lambda: _widgets().static_explorer("width"),
+        ValueError,
+        "kind",
+    ),
+    (
+        "plotting.explore.plot_forward_backward",
+        "plot_forward_backward theory of the wrong length",
+        lambda: _plot_forward_backward_short_theory(),
+        ValueError,
+        "theory_grad_var",
+    ),
+    (
+        "plotting.explore.plot_training_run",
+        "plot_training_run of a dict",
+        lambda: __import__("initact.plotting.explore", fromlist=["x"]).plot_training_run({}),
+        TypeError,
+        "run",
+    ),
     # --- plotting
     (
         "plotting.activations.plot_activations",
@@ -2241,6 +2284,7 @@ NOTHING_TO_GET_WRONG = {
     "initializers.available_memory",
     "experiments.DepthExperiment",
     "experiments.DyingReluExperiment",
+    "experiments.TrainingExperiment",  # a result record, made by training_experiment
     "nn.LSUVReport",
     "audit.Audit",
     "audit.AuditRow",
@@ -2281,3 +2325,11 @@ def test_every_public_callable_has_a_bad_input_row():
     missing = public - covered - NOTHING_TO_GET_WRONG
     assert not missing, f"public callables without a bad-input row: {sorted(missing)}"
     assert not covered - public, f"rows name no public callable: {sorted(covered - public)}"
+
+
+def _plot_forward_backward_short_theory():
+    from initact.plotting.explore import plot_forward_backward
+    from initact.propagation import propagate
+
+    run = propagate("relu", "he_normal", depth=3, width=10, n_samples=10, rng=0)
+    return plot_forward_backward(run, [2.0] * 3, [0.8] * 3, [0.5] * 2)

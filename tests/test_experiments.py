@@ -174,8 +174,19 @@ def test_depth_plot_draws_measured_and_theory_per_layer():
     assert fig.get_suptitle() == "relu, glorot_uniform with scale=1: 12 layers of 30 units"
     left = fig.axes[0]
     legend = [t.get_text() for t in left.get_legend().get_texts()]
-    # Ten layers, evenly spaced from the first to the last (np.linspace(1, 12, 10), rounded).
-    assert legend == [f"layer {n}" for n in (1, 2, 3, 5, 6, 7, 8, 10, 11, 12)]
+    # Six layers, evenly spaced from the first to the last (np.linspace(1, 12, 6), rounded),
+    # each with its share of exact zeros (ReLU: about half), which the histogram leaves out.
+    layers = (1, 3, 5, 8, 10, 12)
+    assert [text.split(" (")[0] for text in legend] == [f"layer {n}" for n in layers]
+    for n, text in zip(layers, legend, strict=True):
+        zeros = np.mean(exp.run.activations[n - 1] == 0)
+        assert text.endswith(f"({zeros:.0%} zeros)")
+    # The right panel: the gradient, measured and predicted (Glorot: variance x 1/2 per layer
+    # on the way down, from E[f'^2] = 1/2 at the top).
+    right = fig.axes[2]
+    measured_grad, predicted_grad = (line.get_ydata() for line in right.get_lines()[:2])
+    np.testing.assert_allclose(measured_grad, exp.measured_grad_std)
+    np.testing.assert_allclose(predicted_grad, np.sqrt(0.5 ** np.arange(12, 0, -1)), rtol=1e-9)
 
 
 def test_a_flat_curve_is_not_magnified():
@@ -190,7 +201,7 @@ def test_plot_into_a_given_figure_replaces_its_content():
     fig = Figure()
     assert depth_experiment(depth=3, width=10).plot(fig) is fig
     depth_experiment(depth=7, width=10).plot(fig)
-    assert len(fig.axes) == 2
+    assert len(fig.axes) == 3  # histograms, forward, backward
     assert [line.get_xdata().size for line in measured_lines(fig)] == [7, 7]
 
 
@@ -330,3 +341,75 @@ def test_claim_leaky_relu_does_not_die_but_can_diverge():
     fast = dying_relu_experiment(10**0.2, "leaky_relu", seed=0)
     assert fast.diverged
     assert fast.summary().startswith("lr=1.58: diverged in epoch ")
+
+
+# --------------------------------------------------------------------------- backward (issue 11)
+
+
+def test_depth_experiment_gradients_follow_the_mean_field_for_he_on_relu():
+    # He on ReLU: the gradient's variance is E[f'(z)^2] = 1/2 at every layer. One network of
+    # width n wanders by about sqrt(5 L / n) in variance (chapter 6), so the tolerance on
+    # log(std) is 3 halves of that, for L = 4 layers of width 400.
+    exp = experiments.depth_experiment("relu", "he_normal", depth=4, width=400, n_samples=400)
+    np.testing.assert_allclose(exp.theory_grad_var, 0.5)
+    tolerance = 3 * 0.5 * np.sqrt(5 * 4 / 400)
+    assert np.all(np.abs(np.log(exp.measured_grad_std / exp.theory_grad_std)) < tolerance)
+
+
+def test_depth_experiment_backward_pass_leaves_the_forward_pass_as_it_was():
+    from initact.propagation import propagate
+
+    exp = experiments.depth_experiment("tanh", "glorot_uniform", depth=3, width=20, seed=4)
+    forward = propagate("tanh", "glorot_uniform", depth=3, width=20, n_samples=200, rng=4,
+                        backward=False, dtype=np.float64)  # fmt: skip
+    for a, b in zip(exp.run.activations, forward.activations, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_glorot_on_relu_halves_the_gradient_variance_per_layer_on_the_way_down():
+    exp = experiments.depth_experiment("relu", "glorot_uniform", depth=6, width=50)
+    np.testing.assert_allclose(exp.theory_grad_var[:-1] / exp.theory_grad_var[1:], 0.5)
+    # measured: the std ratio over 5 layers is 2**-2.5 within the one-network spread
+    ratio = exp.measured_grad_std[0] / exp.measured_grad_std[-1]
+    assert abs(np.log2(ratio) + 2.5) < 3 * np.sqrt(5 * 6 / 50) / (2 * np.log(2))
+
+
+# --------------------------------------------------------------------------- training (issue 11)
+
+
+def test_training_experiment_is_reproducible_and_reports_every_epoch():
+    seen = []
+    a = experiments.training_experiment(
+        "tanh", "glorot_uniform", depth=2, width=16, epochs=2, on_epoch=seen.append
+    )
+    b = experiments.training_experiment("tanh", "glorot_uniform", depth=2, width=16, epochs=2)
+    assert [p.epochs.tolist() for p in seen] == [[0], [0, 1], [0, 1, 2]]
+    np.testing.assert_array_equal(a.loss, b.loss)
+    np.testing.assert_array_equal(a.saturated_fractions, b.saturated_fractions)
+    assert a.dead_fractions.shape == a.saturated_fractions.shape == (3, 2)
+    assert np.all((a.dead_fractions >= 0) & (a.dead_fractions <= 1))
+
+
+def test_training_experiment_saturation_is_defined_for_bounded_activations_only():
+    relu = experiments.training_experiment("relu", "he_normal", depth=2, width=16, epochs=1)
+    assert np.isnan(relu.saturated_fractions).all()
+    # tanh with 8 times Glorot's scale saturates from the start; with Glorot's, hardly
+    big = experiments.training_experiment(
+        "tanh", "glorot_uniform", 8.0, depth=3, width=32, epochs=1
+    )
+    small = experiments.training_experiment("tanh", "glorot_uniform", depth=3, width=32, epochs=1)
+    assert big.saturated_fractions[0].min() > 0.25 > 0.1 > small.saturated_fractions[0].max()
+
+
+def test_training_experiment_deep_sigmoid_stays_at_chance_where_tanh_learns():
+    # The chapter's claim, one seed: 6 x 64 with Glorot, lr 0.1, 5 epochs.
+    sigmoid = experiments.training_experiment("sigmoid", "glorot_uniform")
+    tanh = experiments.training_experiment("tanh", "glorot_uniform")
+    assert sigmoid.val_accuracy[-1] < 0.2 and abs(sigmoid.loss[-1] - np.log(10)) < 0.1
+    assert tanh.val_accuracy[-1] > 0.8 and tanh.loss[-1] < 0.5
+
+
+def test_training_experiment_reports_divergence():
+    run = experiments.training_experiment("relu", "he_normal", 8.0, depth=6, epochs=3, lr=3.0)
+    assert run.diverged and int(run.epochs[-1]) < 3
+    assert "diverged" in run.summary()

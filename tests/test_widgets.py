@@ -198,3 +198,66 @@ def test_dying_relu_explorer_caches_each_learning_rate(monkeypatch):
     assert calls[-1] == ("leaky_relu", 0.1)
     assert len(explorer.cache) == 3
     assert repr(explorer) == "DyingReluExplorer(lr=0.1, activation='leaky_relu', epochs=1, seed=0)"
+
+
+# --------------------------------------------------------------------------- issue 11
+
+
+def test_depth_explorer_draws_forward_and_backward_panels():
+    explorer = depth_explorer(depth=5, width=30)
+    titles = [ax.get_title() for ax in explorer.figure.axes]
+    assert titles == ["activations by layer", "forward: signal size", "backward: gradient size"]
+    before = png_of(explorer)
+    explorer.controls["scale"].value = 4.0
+    assert png_of(explorer) != before
+
+
+def test_training_explorer_counts_epochs_and_redraws_after_each():
+    from initact.widgets import training_explorer
+
+    explorer = training_explorer("relu", "he_normal", depth=2, width=16, epochs=2)
+    progress, pictures = [], []
+    explorer.progress.observe(lambda change: progress.append(change.new), names="value")
+    explorer.output.observe(lambda change: pictures.append(change.new), names="outputs")
+    explorer.controls["epochs"].value = 3
+    assert progress == []  # moving a control does not train
+    explorer.button.click()
+    assert progress == [0, 1, 2, 3]  # 0 is the reset before training starts again
+    assert len(pictures) == 4  # epochs 0..3 while training (the final one is epoch 3's)
+    assert explorer.experiment.epochs.tolist() == [0, 1, 2, 3]
+    assert not explorer.button.disabled
+    explorer.controls["initializer"].value = "glorot_uniform"
+    assert explorer.controls["scale"].value == 1.0
+
+
+def test_static_explorer_links_every_control_to_its_stacks_and_embeds_them():
+    from initact.widgets import static_explorer
+
+    explorer = static_explorer("training", small=True)
+    assert explorer.n_frames == 2 * 2 * 2  # activation x initializer x epochs 0, 1
+    pngs = [bytes(image.value) for image in explorer.images.values()]
+    assert all(p.startswith(b"\x89PNG") for p in pngs)
+    assert len(set(pngs)) == len(pngs), "two settings show the same picture"
+    first = explorer.visible_image()
+    shown = explorer.show(activation="tanh", epoch=1)
+    assert shown is explorer.images["tanh", "glorot_uniform", 1] and shown is not first
+    state, view = explorer.embed_state()
+    models = state["state"]
+    assert view["model_id"] == explorer.widget.model_id
+    links = [m for m in models.values() if m["model_name"] == "LinkModel"]
+    # one link per stack (1 + 2 + 4 = 7) and the Play button's
+    assert len(links) == len(explorer.stacks) + 1 == 8
+    assert sum(m["model_name"] == "ImageModel" for m in models.values()) == explorer.n_frames
+
+
+def test_a_redraw_into_the_reused_figure_looks_like_a_fresh_one():
+    # The explorer keeps its axes between moves (speed); nothing of the last picture stays,
+    # not even after a run whose signal exploded.
+    from initact.widgets import _new_figure, _png
+
+    reused = _new_figure()
+    experiments.depth_experiment("selu", "lecun_normal", 8.0, depth=40, width=20).plot(reused)
+    experiments.depth_experiment("tanh", "he_normal", 0.2, depth=12, width=20).plot(reused)
+    fresh = _new_figure()
+    experiments.depth_experiment("tanh", "he_normal", 0.2, depth=12, width=20).plot(fresh)
+    assert _png(reused) == _png(fresh)
