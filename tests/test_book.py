@@ -6,6 +6,7 @@ notebook holds exactly the cells of its .md and every code cell was executed.
 """
 
 import json
+import re
 from pathlib import Path
 
 import jupytext
@@ -82,3 +83,38 @@ def test_no_cell_hides_its_output_without_saying_why():
                 i = next(k for k, line in enumerate(lines) if "NBVAL_IGNORE_OUTPUT" in line)
                 reason = " ".join(lines[i : i + 2]).split("NBVAL_IGNORE_OUTPUT", 1)[1]
                 assert len(reason.strip(" #:-")) > 10, f"{nb.name}: say why the output is ignored"
+
+
+# --------------------------------------------------------------------------- exercises
+
+EXERCISE = re.compile(r"^\*\*(\d+)\. [^*]+\*\*", re.M)
+SOLUTION = re.compile(r"^:::\{dropdown\} Solution (\d+)$", re.M)
+
+
+def _exercises_section(md: Path) -> str:
+    text = md.read_text()
+    start = text.find("\n## Exercises\n")
+    assert start >= 0, f"{md.name} has no '## Exercises' section"
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end >= 0 else len(text)]
+
+
+@pytest.mark.parametrize("md", SOURCES, ids=lambda p: p.name)
+def test_every_chapter_ends_with_predict_then_run_exercises(md):
+    section = _exercises_section(md)
+    numbers = [int(n) for n in EXERCISE.findall(section)]
+    assert 3 <= len(numbers) <= 6, f"{md.name}: {len(numbers)} exercises, the book has 3 to 6"
+    assert numbers == list(range(1, len(numbers) + 1)), f"{md.name}: exercises {numbers}"
+    # Each exercise: its solution cells hidden (hide-cell, so nbval runs and compares them),
+    # then the answer in a closed dropdown.
+    parts = EXERCISE.split(section)[1:]  # number, body, number, body, ...
+    for number, body in zip(parts[::2], parts[1::2], strict=True):
+        cells = [c for c in jupytext.reads(body, fmt="md:myst").cells if c.cell_type == "code"]
+        assert cells, f"{md.name}: exercise {number} has no solution cell"
+        for cell in cells:
+            assert "hide-cell" in cell.metadata.get("tags", []), (
+                f"{md.name}: exercise {number}'s solution cell must be tagged hide-cell"
+            )
+        assert SOLUTION.findall(body) == [number], (
+            f"{md.name}: exercise {number} needs one ':::{{dropdown}} Solution {number}'"
+        )
