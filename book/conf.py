@@ -161,7 +161,8 @@ def api_module_page(module_name: str, homes: dict[tuple[str, str], str]) -> str:
         ]
         for name in elsewhere:
             home = homes[module_name, name]
-            if home == f"{module_name}.{name}":  # a submodule
+            # A submodule (not a function named like its module, as initact.audit.audit).
+            if inspect.ismodule(getattr(importlib.import_module(module_name), name)):
                 target = f"{{py:mod}}`{home}`"
             else:
                 target = f"{{py:obj}}`{home}.{name}`"

@@ -977,11 +977,15 @@ def audit(
         ``"torch"`` (``(out, in)``, ``(out, in, k...)``), or ``"auto"`` (Keras's
         unless the shapes chain only as PyTorch's).
 
+    Notes
+    -----
     An activation is the first one after a weight layer and before the next (a Keras
     layer's own ``activation=`` first); a layer with none is linear. A normalization
     layer in between (BatchNorm, LayerNorm...) marks the row ``normalized``: it
     rescales the signal whatever the init.
 
+    Examples
+    --------
     >>> import numpy as np
     >>> from initact import he_normal
     >>> row = audit([(he_normal((300, 100), rng=0), "relu")]).rows[0]

@@ -73,7 +73,7 @@ DEPTH_INITIALIZERS = (
 )
 #: Activations the dying-ReLU explorer offers, ReLU and the variants meant to cure it.
 DYING_RELU_ACTIVATIONS = ("relu", "leaky_relu", "rrelu", "prelu", "elu", "selu", "gelu", "swish")
-#: The most epochs one dying-ReLU run may train (about 0.3 s each: a few minutes in all).
+#: The most epochs one dying-ReLU run may train (about 0.3 s each, so a few minutes in all).
 DYING_RELU_MAX_EPOCHS = 1000
 #: Layer widths of the dying-ReLU network (64 pixels, two hidden layers, 10 classes).
 DYING_RELU_SIZES = (64, 100, 100, 10)
