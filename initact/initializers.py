@@ -50,6 +50,7 @@ import dataclasses
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -430,17 +431,10 @@ class Constant(Initializer):
 
 
 @dataclass(frozen=True)
-class RandomNormal(Initializer):
-    """``N(mean, stddev**2)``, with no reference to the fans; Keras's ``RandomNormal``.
+class _MeanStddev(Initializer):
+    """A normal law with a fixed ``mean`` and ``stddev`` (no fans); ``_kind`` picks it."""
 
-    Keras's defaults: ``mean=0.0``, ``stddev=0.05``. The fixed scale is what
-    Equation 11-1 replaces: right for one width, too small or too large for others.
-
-    >>> w = RandomNormal(stddev=0.05)((1000, 100), rng=0)
-    >>> round(float(w.std()), 3)
-    0.05
-    """
-
+    _kind: ClassVar[str]
     mean: float = 0.0
     stddev: float = 0.05
 
@@ -452,11 +446,26 @@ class RandomNormal(Initializer):
         self, shape: Sequence[int], rng: object = None, dtype: object = np.float32
     ) -> np.ndarray:
         shape = validate_shape(shape)
-        return _sample(shape, rng, dtype, "normal", self.stddev, self.mean)
+        return _sample(shape, rng, dtype, self._kind, self.stddev, self.mean)
 
 
 @dataclass(frozen=True)
-class TruncatedNormal(Initializer):
+class RandomNormal(_MeanStddev):
+    """``N(mean, stddev**2)``, with no reference to the fans; Keras's ``RandomNormal``.
+
+    Keras's defaults: ``mean=0.0``, ``stddev=0.05``. The fixed scale is what
+    Equation 11-1 replaces: right for one width, too small or too large for others.
+
+    >>> w = RandomNormal(stddev=0.05)((1000, 100), rng=0)
+    >>> round(float(w.std()), 3)
+    0.05
+    """
+
+    _kind: ClassVar[str] = "normal"
+
+
+@dataclass(frozen=True)
+class TruncatedNormal(_MeanStddev):
     """``N(mean, stddev**2)`` with values beyond ``mean ± 2 stddev`` redrawn; Keras's.
 
     As in Keras 3, ``stddev`` is *not* corrected for the truncation (unlike
@@ -469,18 +478,7 @@ class TruncatedNormal(Initializer):
     (True, 0.88)
     """
 
-    mean: float = 0.0
-    stddev: float = 0.05
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "mean", _checks.real(self.mean, "mean"))
-        object.__setattr__(self, "stddev", _checks.real(self.stddev, "stddev", at_least=0))
-
-    def __call__(
-        self, shape: Sequence[int], rng: object = None, dtype: object = np.float32
-    ) -> np.ndarray:
-        shape = validate_shape(shape)
-        return _sample(shape, rng, dtype, "truncated_normal", self.stddev, self.mean)
+    _kind: ClassVar[str] = "truncated_normal"
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,15 @@ _FIGSIZE = (13.0, 4.2)
 _DPI = 72
 
 
+def _slider_scale(initializer: str, scale: object) -> float:
+    """``scale`` (None: the preset's own), checked against the scale slider's range."""
+    scale = initializer_scale(initializer) if scale is None else _checks.real(scale, "scale")
+    low, high = _SCALE_LOG2_RANGE
+    if not 2.0**low <= scale <= 2.0**high:
+        raise ValueError(f"scale must lie in [{2.0**low:g}, {2.0**high:g}], got {scale!r}")
+    return scale
+
+
 # --------------------------------------------------------------------------- the entry points
 
 
@@ -335,10 +344,7 @@ class DepthExplorer(_Explorer):
     ) -> None:
         activation = _choice(activation, "activation", ACTIVATIONS)
         initializer = _choice(initializer, "initializer", DEPTH_INITIALIZERS)
-        scale = initializer_scale(initializer) if scale is None else _checks.real(scale, "scale")
-        low, high = _SCALE_LOG2_RANGE
-        if not 2.0**low <= scale <= 2.0**high:
-            raise ValueError(f"scale must lie in [{2.0**low:g}, {2.0**high:g}], got {scale!r}")
+        scale = _slider_scale(initializer, scale)
         depth = _checks.integer(depth, "depth", at_least=_DEPTH_RANGE[0], at_most=_DEPTH_RANGE[1])
         width = _checks.integer(width, "width", at_least=_WIDTH_RANGE[0], at_most=_WIDTH_RANGE[1])
         seed = _checks.integer(seed, "seed", at_least=0, at_most=2**31 - 1)
@@ -355,8 +361,8 @@ class DepthExplorer(_Explorer):
             ),
             "seed": w.BoundedIntText(value=seed, min=0, max=2**31 - 1, description="seed"),
             "scale": w.FloatLogSlider(
-                value=scale, base=2, min=low, max=high, step=0.05, readout_format=".3g",
-                description="scale", **slider,
+                value=scale, base=2, min=_SCALE_LOG2_RANGE[0], max=_SCALE_LOG2_RANGE[1],
+                step=0.05, readout_format=".3g", description="scale", **slider,
             ),
             "depth": w.IntSlider(
                 value=depth, min=_DEPTH_RANGE[0], max=_DEPTH_RANGE[1], description="depth", **slider
@@ -481,10 +487,7 @@ class TrainingExplorer(_Explorer):
     ) -> None:
         activation = _choice(activation, "activation", TRAINING_ACTIVATIONS)
         initializer = _choice(initializer, "initializer", DEPTH_INITIALIZERS)
-        scale = initializer_scale(initializer) if scale is None else _checks.real(scale, "scale")
-        low, high = _SCALE_LOG2_RANGE
-        if not 2.0**low <= scale <= 2.0**high:
-            raise ValueError(f"scale must lie in [{2.0**low:g}, {2.0**high:g}], got {scale!r}")
+        scale = _slider_scale(initializer, scale)
         lr = _checks.real(lr, "lr", above=0)
         lr_low, lr_high = _LR_LOG10_RANGE
         if not 10.0**lr_low <= lr <= 10.0**lr_high:
@@ -503,8 +506,8 @@ class TrainingExplorer(_Explorer):
                 options=DEPTH_INITIALIZERS, value=initializer, description="initializer"
             ),
             "scale": w.FloatLogSlider(
-                value=scale, base=2, min=low, max=high, step=0.05, readout_format=".3g",
-                description="scale", **slider,
+                value=scale, base=2, min=_SCALE_LOG2_RANGE[0], max=_SCALE_LOG2_RANGE[1],
+                step=0.05, readout_format=".3g", description="scale", **slider,
             ),
             "lr": w.FloatLogSlider(
                 value=lr, base=10, min=lr_low, max=lr_high, step=0.1, readout_format=".3g",
